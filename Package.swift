@@ -1,0 +1,43 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Layers, each a target with one job (see docs/architecture.md):
+//   CLua / LuaShim   the system Lua 5.4 and the C that Swift cannot express (macros, the error trampoline)
+//   LuaBridge        Lua states, values, functions and userdata; knows nothing of the domain
+//   LinkageModel     the register: schema, migrations, records, rules; knows nothing of Lua
+//   LinkageScripting binds the model into Lua (the `db` module, script runs)
+//   linkage          the command line
+let package = Package(
+    name: "Linkage",
+    products: [
+        .executable(name: "linkage", targets: ["linkage"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(name: "CLua", pkgConfig: "lua5.4", providers: [.apt(["liblua5.4-dev"])]),
+        .target(name: "LuaShim", dependencies: ["CLua"]),
+        .target(name: "LuaBridge", dependencies: ["CLua", "LuaShim"]),
+        .target(name: "LinkageModel", dependencies: [
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        .target(name: "LinkageScripting", dependencies: [
+            "LuaBridge", "LinkageModel",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "GRDBSQLite", package: "GRDB.swift"),
+        ]),
+        .executableTarget(name: "linkage", dependencies: [
+            "LinkageScripting", "LinkageModel",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "LuaBridgeTests", dependencies: ["LuaBridge"]),
+        .testTarget(name: "LinkageModelTests", dependencies: [
+            "LinkageModel", .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        .testTarget(name: "LinkageScriptingTests", dependencies: ["LinkageScripting", "LinkageModel", "LuaBridge"]),
+        .testTarget(name: "LinkageCLITests", dependencies: []),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,128 @@
+import CLua
+import LuaShim
+
+/// Owns one `lua_State` and closes it. Not thread-safe: keep a state on one thread.
+public final class LuaState {
+    public let L: OpaquePointer
+    private let token: LuaStateToken
+
+    public init(openLibraries: Bool = true) {
+        ls_install(luaDispatch, luaRelease)
+        guard let L = luaL_newstate() else { fatalError("Lua: out of memory creating a state") }
+        self.L = L
+        token = LuaStateToken.open(L)
+        if openLibraries { luaL_openlibs(L) }
+    }
+
+    deinit {
+        LuaStateToken.close(L)
+        lua_close(L)
+        withExtendedLifetime(token) {}
+    }
+
+    public var stack: LuaStack { LuaStack(L) }
+
+    // MARK: globals
+
+    public subscript(global name: String) -> LuaValue {
+        get {
+            ls_pushglobaltable(L)
+            stack.rawGet(tableAt: -1, key: name)
+            defer { stack.pop(2) }
+            return stack.value(at: -1)
+        }
+        set {
+            ls_pushglobaltable(L)
+            stack.push(newValue)
+            stack.rawSet(tableAt: -2, key: name)
+            stack.pop()
+        }
+    }
+
+    /// Makes a Swift function a Lua global.
+    public func register(_ name: String, _ function: @escaping LuaFunction) {
+        ls_pushglobaltable(L)
+        stack.push(function: function, name: name)
+        stack.rawSet(tableAt: -2, key: name)
+        stack.pop()
+    }
+
+    /// Sets a global table of Swift functions (a module such as `db`), creating it if absent.
+    public func register(module: String, functions: [String: LuaFunction]) {
+        ls_pushglobaltable(L)
+        if stack.rawGet(tableAt: -1, key: module) != LUA_TTABLE {
+            stack.pop()
+            lua_createtable(L, 0, Int32(functions.count))
+            lua_pushvalue(L, -1)
+            stack.rawSet(tableAt: -3, key: module)
+        }
+        for (name, f) in functions {
+            stack.push(function: f, name: "\(module).\(name)")
+            stack.rawSet(tableAt: -2, key: name)
+        }
+        stack.pop(2)
+    }
+
+    // MARK: loading and running
+
+    /// Compiles a chunk and pushes it as a function.
+    public func load(_ code: String, chunkName: String) throws(LuaScriptError) {
+        var code = code
+        let status = code.withUTF8 { buf in
+            buf.withMemoryRebound(to: CChar.self) { ls_loadbuffer(L, $0.baseAddress, $0.count, chunkName) }
+        }
+        try check(loadStatus: status)
+    }
+
+    /// Compiles a file (a first line starting with `#` is skipped, as `lua` does) and pushes it.
+    public func load(file path: String) throws(LuaScriptError) {
+        try check(loadStatus: ls_loadfile(L, path))
+    }
+
+    private func check(loadStatus status: Int32) throws(LuaScriptError) {
+        guard status != LUA_OK else { return }
+        let message = stack.describe(at: -1)
+        stack.pop()
+        switch status {
+        case LUA_ERRSYNTAX: throw LuaScriptError(kind: .syntax, message: message)
+        case LUA_ERRMEM: throw LuaScriptError(kind: .memory, message: message)
+        default: throw LuaScriptError(kind: .file, message: message)
+        }
+    }
+
+    /// Calls the function on top of the stack, below which nothing of the call is left, with `args`,
+    /// under a message handler; returns every result.
+    @discardableResult
+    public func call(_ args: [LuaValue] = []) throws(LuaScriptError) -> [LuaValue] {
+        let base = stack.top - 1
+        for a in args { stack.push(a) }
+        try callOnStack(nargs: Int32(args.count))
+        defer { stack.top = base }
+        return (base + 1...max(base + 1, stack.top)).prefix(Int(stack.top - base)).map { stack.value(at: $0) }
+    }
+
+    /// Calls the function below `nargs` pushed arguments, leaving every result on the stack.
+    public func callOnStack(nargs: Int32) throws(LuaScriptError) {
+        let status = ls_pcall_traceback(L, nargs, LUA_MULTRET)
+        guard status != LUA_OK else { return }
+        let message = stack.describe(at: -1)
+        stack.pop()
+        ls_push_last_traceback(L)
+        let traceback = stack.string(at: -1)
+        stack.pop()
+        throw LuaScriptError(kind: status == LUA_ERRMEM ? .memory : status == LUA_ERRERR ? .handler : .runtime,
+                             message: message, traceback: traceback)
+    }
+
+    /// Loads and runs a chunk of source.
+    @discardableResult
+    public func run(_ code: String, chunkName: String? = nil, args: [LuaValue] = []) throws(LuaScriptError) -> [LuaValue] {
+        try load(code, chunkName: chunkName ?? "=" + code.prefix(60))
+        return try call(args)
+    }
+
+    // MARK: memory
+
+    public func collectGarbage() { ls_gc_collect(L) }
+    public var memoryInUse: Int { ls_gc_bytes(L) }
+}
