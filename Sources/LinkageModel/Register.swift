@@ -1,1 +1,109 @@
+import Foundation
 import GRDB
+
+/// A linkage register: one SQLite file at the current schema version, foreign keys on, WAL mode.
+///
+/// Opening checks the file before anything can write to it, so a file that is not a register, or a
+/// register from a newer linkage, is refused and left byte-identical.
+public final class Register {
+    /// `PRAGMA application_id` of every register ("LKG1"), which tells it from other SQLite files.
+    public static let applicationID: Int32 = 0x4C4B_4731
+
+    public let path: String
+    public let readOnly: Bool
+    public let queue: DatabaseQueue
+
+    public enum Mode: Sendable {
+        /// Create the file if it is absent; migrate an older register.
+        case readWrite
+        /// The file must exist and be current; every write fails.
+        case readOnly
+    }
+
+    public init(path: String, mode: Mode = .readWrite) throws {
+        self.path = path
+        readOnly = mode == .readOnly
+        let found = try Register.inspect(path: path, mustExist: readOnly)
+        if let version = found, version > Schema.currentVersion {
+            throw RegisterError.newerSchema(path: path, found: version, supported: Schema.currentVersion)
+        }
+        if readOnly, let version = found, version < Schema.currentVersion {
+            throw RegisterError.needsMigration(path: path, found: version, supported: Schema.currentVersion)
+        }
+        do {
+            queue = try DatabaseQueue(path: path, configuration: Register.configuration(readOnly: readOnly))
+            if !readOnly {
+                try queue.writeWithoutTransaction { try $0.execute(sql: "PRAGMA journal_mode = WAL") }
+                try Register.migrator().migrate(queue)
+            }
+        } catch let error as DatabaseError {
+            throw RegisterError.cannotOpen(path: path, reason: error.message ?? "\(error)")
+        }
+    }
+
+    /// The schema version of the open register.
+    public func schemaVersion() throws -> Int {
+        try queue.read { try Int.fetchOne($0, sql: "PRAGMA user_version") ?? 0 }
+    }
+
+    static func configuration(readOnly: Bool) -> Configuration {
+        var config = Configuration()
+        config.readonly = readOnly
+        config.foreignKeysEnabled = true
+        config.busyMode = .timeout(5)
+        config.label = "linkage"
+        return config
+    }
+
+    /// Applies the migrations in order, each one recording the version it reaches.
+    public static func migrator(upTo last: Int = Schema.currentVersion) -> DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        for (i, step) in Schema.migrations.prefix(last).enumerated() {
+            migrator.registerMigration(step.id) { db in
+                try step.apply(db)
+                try db.execute(sql: "PRAGMA user_version = \(i + 1)")
+                try db.execute(sql: "PRAGMA application_id = \(applicationID)")
+            }
+        }
+        return migrator
+    }
+
+    /// Looks at the file without writing to it. Returns nil for a file to be created (absent, empty,
+    /// or an SQLite file with no tables), or the schema version of an existing register.
+    static func inspect(path: String, mustExist: Bool) throws -> Int? {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
+            if mustExist { throw RegisterError.notFound(path: path) }
+            let dir = (path as NSString).deletingLastPathComponent
+            if !dir.isEmpty, !FileManager.default.fileExists(atPath: dir) {
+                throw RegisterError.missingDirectory(path: path)
+            }
+            return nil
+        }
+        if isDir.boolValue { throw RegisterError.isDirectory(path: path) }
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw RegisterError.cannotOpen(path: path, reason: "permission denied")
+        }
+        let header = handle.readData(ofLength: 100)
+        try? handle.close()
+        if header.isEmpty { return nil }
+        guard header.count == 100, header.starts(with: Array("SQLite format 3\0".utf8)) else {
+            throw RegisterError.notSQLite(path: path)
+        }
+        // The header is only a hint (a WAL file may hold newer pages): ask SQLite, read-only.
+        do {
+            let probe = try DatabaseQueue(path: path, configuration: configuration(readOnly: true))
+            defer { try? probe.close() }
+            return try probe.read { db -> Int? in
+                let appID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
+                let tables = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0
+                if appID == applicationID { return try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0 }
+                if appID == 0 && tables == 0 { return nil }
+                throw RegisterError.foreignDatabase(path: path)
+            }
+        } catch let error as DatabaseError {
+            if error.resultCode == .SQLITE_NOTADB { throw RegisterError.notSQLite(path: path) }
+            throw RegisterError.cannotOpen(path: path, reason: error.message ?? "\(error)")
+        }
+    }
+}
