@@ -24,7 +24,7 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .target(name: "LinkageScripting", dependencies: [
-            "LuaBridge", "LinkageModel",
+            "LuaBridge", "LinkageModel", "CLua", // CLua: the row-streaming hot path pushes values directly
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),

@@ -76,6 +76,16 @@ public struct LuaStack {
 
     public func pop(_ n: Int32 = 1) { ls_pop(L, n) }
 
+    /// Moves the top value to `index`, shifting the values above it up.
+    public func insert(at index: Int32) { ls_insert(L, index) }
+
+    // MARK: registry references
+
+    /// Pops the top value into the registry and returns its reference.
+    public func ref() -> Int32 { luaL_ref(L, ls_registryindex()) }
+    public func push(ref: Int32) { lua_rawgeti(L, ls_registryindex(), lua_Integer(ref)) }
+    public func unref(_ ref: Int32) { luaL_unref(L, ls_registryindex(), ref) }
+
     // MARK: reading
 
     public func type(at index: Int32) -> Int32 { lua_type(L, index) }

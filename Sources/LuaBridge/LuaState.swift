@@ -14,11 +14,18 @@ public final class LuaState {
         if openLibraries { luaL_openlibs(L) }
     }
 
-    deinit {
+    private var closed = false
+
+    /// Closes the state now: every userdata is collected, so Swift objects it held are released.
+    public func close() {
+        guard !closed else { return }
+        closed = true
         LuaStateToken.close(L)
         lua_close(L)
         withExtendedLifetime(token) {}
     }
+
+    deinit { close() }
 
     public var stack: LuaStack { LuaStack(L) }
 

@@ -1,0 +1,204 @@
+import CLua
+import GRDBSQLite
+import LuaBridge
+
+/// The `db` module: raw SQL from Lua, always with bound parameters.
+///
+///     db.query(sql, ...)        --> list of rows (tables keyed by column name)
+///     for r in db.rows(sql, ...) do ... end   -- streams, constant memory
+///     db.exec(sql, ...)         --> number of changed rows
+///     db.value(sql, ...)        --> first column of the first row, or nil
+///     db.transaction(fn, ...)   --> fn's results; rolled back (and re-raised) if fn fails
+final class DatabaseModule {
+    private let connection: OpaquePointer
+    /// Prepared statements by SQL text; a statement is taken out while in use, so nested use of
+    /// the same SQL gets its own.
+    private var cache: [String: SQLStatement] = [:]
+    private var savepointDepth = 0
+
+    init(connection: OpaquePointer) {
+        self.connection = connection
+    }
+
+    func install(in lua: LuaState) throws {
+        lua.register(module: "db", functions: [
+            "query": { [unowned self] call in try self.query(call) },
+            "rows": { [unowned self] call in try self.rows(call) },
+            "exec": { [unowned self] call in try self.exec(call) },
+            "value": { [unowned self] call in try self.value(call) },
+            "_savepoint": { [unowned self] call in try self.savepoint(call) },
+        ])
+        RowCursor.luaClass.install(in: lua)
+        try lua.run(DatabaseModule.prelude, chunkName: "=db")
+    }
+
+    /// Drops cached statements; call before the connection closes.
+    func close() { cache.removeAll() }
+
+    // Nested transactions are savepoints: written in Lua so the user's function runs under Lua's
+    // own pcall, never inside a Swift frame.
+    static let prelude = """
+        local savepoint = db._savepoint
+        db._savepoint = nil
+        function db.transaction(fn, ...)
+          if type(fn) ~= "function" then
+            error("bad argument #1 to 'db.transaction' (function expected, got " .. type(fn) .. ")", 2)
+          end
+          local name = savepoint("begin")
+          local results = table.pack(pcall(fn, ...))
+          if results[1] then
+            savepoint("release", name)
+            return table.unpack(results, 2, results.n)
+          end
+          savepoint("rollback", name)
+          error(results[2], 0)
+        end
+        """
+
+    // MARK: statements
+
+    private func statement(_ sql: String) throws -> SQLStatement {
+        if let s = cache.removeValue(forKey: sql) { return s }
+        let (stmt, rest) = try SQLStatement.prepare(connection: connection, sql: sql)
+        guard let stmt else { throw LuaRuntimeError("empty SQL statement") }
+        if rest != nil {
+            throw LuaRuntimeError("several SQL statements in one call; use db.exec without bound values for a script of statements (in: \(stmt.excerpt))")
+        }
+        return stmt
+    }
+
+    private func giveBack(_ s: SQLStatement) {
+        s.reset()
+        if cache.count < 64 { cache[s.sql] = s }
+    }
+
+    private func prepared(_ call: LuaCall) throws -> SQLStatement {
+        let s = try statement(try call.string(1))
+        do {
+            try s.bind(from: call, first: 2)
+        } catch {
+            giveBack(s)
+            throw error
+        }
+        return s
+    }
+
+    // MARK: functions
+
+    private func query(_ call: LuaCall) throws -> Int32 {
+        let s = try prepared(call)
+        defer { giveBack(s) }
+        let L = call.L
+        s.pushColumnNames(on: L)
+        let names = lua_gettop(L)
+        lua_createtable(L, 0, 0)
+        var n: lua_Integer = 0
+        while try s.step() {
+            s.pushRow(on: L, names: names)
+            n += 1
+            lua_rawseti(L, -2, n)
+        }
+        return 1
+    }
+
+    private func rows(_ call: LuaCall) throws -> Int32 {
+        let s = try prepared(call)
+        let cursor = RowCursor(statement: s, L: call.L)
+        call.stack.push(function: { call in try cursor.next(call) }, name: "db.rows iterator")
+        call.push(.nil)
+        call.push(.nil)
+        RowCursor.luaClass.push(cursor, on: call.stack) // closed by the for loop, even on break
+        return 4
+    }
+
+    private func exec(_ call: LuaCall) throws -> Int32 {
+        var sql = try call.string(1)
+        let before = sqlite3_total_changes64(connection)
+        if call.count > 1 {
+            let s = try prepared(call)
+            defer { giveBack(s) }
+            while try s.step() {}
+        } else {
+            // No bound values: a script of several statements is allowed, as in sqlite3_exec.
+            while true {
+                let (stmt, rest) = try SQLStatement.prepare(connection: connection, sql: sql)
+                if let stmt { while try stmt.step() {} }
+                guard let rest else { break }
+                sql = rest
+            }
+        }
+        call.push(.integer(sqlite3_total_changes64(connection) - before))
+        return 1
+    }
+
+    private func value(_ call: LuaCall) throws -> Int32 {
+        let s = try prepared(call)
+        defer { giveBack(s) }
+        if try s.step(), s.columnCount > 0 {
+            s.pushColumn(0, on: call.L)
+        } else {
+            lua_pushnil(call.L)
+        }
+        return 1
+    }
+
+    private func savepoint(_ call: LuaCall) throws -> Int32 {
+        let action = try call.string(1)
+        func run(_ sql: String) throws {
+            let (s, _) = try SQLStatement.prepare(connection: connection, sql: sql)
+            while try s?.step() == true {}
+        }
+        switch action {
+        case "begin":
+            savepointDepth += 1
+            let name = "linkage_\(savepointDepth)"
+            try run("SAVEPOINT \(name)")
+            call.stack.push(string: name)
+            return 1
+        case "release":
+            try run("RELEASE \(try call.string(2))")
+        default:
+            let name = try call.string(2)
+            try run("ROLLBACK TO \(name)")
+            try run("RELEASE \(name)")
+        }
+        savepointDepth -= 1
+        return 0
+    }
+}
+
+/// The state of one `db.rows` loop: the statement and the column names as Lua strings.
+final class RowCursor {
+    nonisolated(unsafe) static let luaClass = LuaClass<RowCursor>(name: "linkage.rows", tostring: { _ in "db.rows cursor" }, close: { $0.finish() })
+
+    private var statement: SQLStatement?
+    private let namesRef: Int32
+    private let L: OpaquePointer
+
+    init(statement: SQLStatement, L: OpaquePointer) {
+        self.statement = statement
+        self.L = L
+        statement.pushColumnNames(on: L)
+        namesRef = LuaStack(L).ref()
+    }
+
+    func next(_ call: LuaCall) throws -> Int32 {
+        guard let s = statement else { return call.returning(.nil) }
+        guard try s.step() else {
+            finish()
+            return call.returning(.nil)
+        }
+        call.stack.push(ref: namesRef)
+        s.pushRow(on: call.L, names: lua_gettop(call.L))
+        lua_rotate(call.L, -2, 1)
+        lua_settop(call.L, -2)
+        return 1
+    }
+
+    /// Ends the loop early or late: the statement is finalized and the names released.
+    func finish() {
+        guard statement != nil else { return }
+        statement = nil
+        LuaStack(L).unref(namesRef)
+    }
+}

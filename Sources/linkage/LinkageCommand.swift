@@ -1,0 +1,30 @@
+import ArgumentParser
+import LinkageScripting
+
+struct LinkageCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "linkage",
+        abstract: "A Lua workbench for the register of linked villages, communities and households.",
+        discussion: """
+            With -e, runs each chunk in one transaction and prints the values it returns, as the lua \
+            REPL does. Exit codes: 0 success; 1 the script failed; 2 usage or input error.
+            """,
+        subcommands: [RunCommand.self, InitCommand.self])
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(name: .customShort("e"), help: ArgumentHelp("Run a Lua chunk and print what it returns (repeatable).", valueName: "code"))
+    var execute: [String] = []
+
+    func run() throws {
+        guard !execute.isEmpty else {
+            throw Failure.input("the interactive console is not built yet; run a script with 'linkage run FILE' or a chunk with 'linkage -e CODE' (see 'linkage --help')")
+        }
+        let register = try database.open()
+        try ScriptEngine.with(register) { engine in
+            try engine.inTransaction {
+                for code in execute { try engine.evaluate(code) }
+            }
+        }
+    }
+}
