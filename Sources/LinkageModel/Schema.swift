@@ -1,12 +1,26 @@
 import GRDB
 
 /// The register's schema as an ordered list of migrations. Append, never edit a released step.
+///
+/// A register's version (`PRAGMA user_version`) is the number of steps it has applied; see
+/// `docs/schema.md` for every table, column, enumeration, rule row and trigger.
+///
+/// - `1-register` (``createRegister(_:)``): the entity tables of DOMAIN.md — areas, villages and
+///   communities, households, units, cadres, links, visits, the six actions, problems, surveys —
+///   with their constraints, triggers and indexes.
+/// - `2-rules` (``createRules(_:)``): the linkage rules as data, filled with the seed's numbers
+///   (quotas by role and by unit kind, visit standards), and the outcome indicator catalogue.
 public enum Schema {
     public static let migrations: [Migration] = [
-        Migration("1-register") { db in
-            try db.execute(sql: "CREATE TABLE area (id INTEGER PRIMARY KEY, name TEXT NOT NULL)")
-        },
+        Migration("1-register", apply: createRegister),
+        Migration("2-rules", apply: createRules),
     ]
 
     public static var currentVersion: Int { migrations.count }
+
+    /// The tables each step creates, in creation order.
+    public static let tablesByStep: [[String]] = [registerTables, ruleTables]
+
+    /// Every table of a current register, in creation order (GRDB's own `grdb_migrations` aside).
+    public static var tables: [String] { tablesByStep.flatMap { $0 } }
 }
