@@ -1,0 +1,67 @@
+/// A query of one collection: a value, so chaining makes a new query and never changes this one.
+/// `SQLGenerator` turns it into one SQL statement.
+public struct Query: Sendable {
+    public let entity: Entity
+    public private(set) var predicates: [Predicate] = []
+    public private(set) var ordering: [(path: String, descending: Bool)] = []
+    public private(set) var limit: Int?
+    public private(set) var offset: Int?
+
+    public init(_ entity: Entity) {
+        self.entity = entity
+    }
+
+    public func filtered(_ p: Predicate) -> Query {
+        var q = self
+        q.predicates.append(p)
+        return q
+    }
+
+    public func ordered(by path: String, descending: Bool = false) -> Query {
+        var q = self
+        q.ordering.append((path, descending))
+        return q
+    }
+
+    public func limited(_ n: Int) -> Query {
+        var q = self
+        q.limit = n
+        return q
+    }
+
+    public func offset(by n: Int) -> Query {
+        var q = self
+        q.offset = n
+        return q
+    }
+}
+
+/// The filters of DOMAIN.md, with the date they are asked about. A link is active on a day when
+/// it started on or before that day and has not ended by it (an end date is the first day off).
+public enum DomainFilter {
+    static func activeLink(_ l: String) -> String {
+        "\(l).start_date <= ? AND (\(l).end_date IS NULL OR \(l).end_date > ?)"
+    }
+
+    /// Households with (or without) an active link to a cadre on `asOf`.
+    public static func households(linked: Bool, asOf: String) -> Predicate {
+        .domain("\(linked ? "" : "NOT ")EXISTS (SELECT 1 FROM link AS l WHERE l.household_id = {T}.id AND \(activeLink("l")))",
+                [.text(asOf), .text(asOf)])
+    }
+
+    /// Villages or communities with no active link from a unit or a cadre on `asOf`.
+    public static func uncovered(asOf: String) -> Predicate {
+        .domain("NOT EXISTS (SELECT 1 FROM link AS l WHERE l.village_id = {T}.id AND \(activeLink("l")))",
+                [.text(asOf), .text(asOf)])
+    }
+
+    /// Cadres who may link households: not excluded staff and still serving on `asOf`.
+    public static func eligibleCadres(asOf: String) -> Predicate {
+        .domain("{T}.excluded IS NULL AND ({T}.left_on IS NULL OR {T}.left_on > ?)", [.text(asOf)])
+    }
+
+    /// Links active on `asOf`.
+    public static func activeLinks(asOf: String) -> Predicate {
+        .domain(activeLink("{T}"), [.text(asOf), .text(asOf)])
+    }
+}
