@@ -90,7 +90,20 @@ public final class Register {
         guard header.count == 100, header.starts(with: Array("SQLite format 3\0".utf8)) else {
             throw RegisterError.notSQLite(path: path)
         }
-        // The header is only a hint (a WAL file may hold newer pages): ask SQLite, read-only.
+        // A register closed cleanly has no WAL, and its header is the truth: read it, so that not
+        // even SQLite's side files appear beside a refused file. With a WAL, ask SQLite, read-only.
+        let walPath = path + "-wal"
+        let walSize = (try? FileManager.default.attributesOfItem(atPath: walPath)[.size] as? Int) ?? 0
+        if walSize == 0 {
+            let bytes = [UInt8](header)
+            func int32(_ at: Int) -> Int32 {
+                Int32(bitPattern: UInt32(bytes[at]) << 24 | UInt32(bytes[at + 1]) << 16 | UInt32(bytes[at + 2]) << 8 | UInt32(bytes[at + 3]))
+            }
+            let appID = int32(68)
+            if appID == applicationID { return Int(int32(60)) }
+            if appID == 0 && int32(28) <= 1 { return nil } // one page: no tables yet
+            throw RegisterError.foreignDatabase(path: path)
+        }
         do {
             let probe = try DatabaseQueue(path: path, configuration: configuration(readOnly: true))
             defer { try? probe.close() }

@@ -18,6 +18,26 @@ public final class ScriptEngine {
         lua = LuaState()
         database = DatabaseModule(connection: connection)
         try database.install(in: lua)
+        installExit()
+    }
+
+    /// `os.exit` ends the process, as in lua; first it settles the run's transaction: committed for
+    /// `os.exit()`, `os.exit(true)` or `os.exit(0)`, rolled back for any other code.
+    private func installExit() {
+        let connection = self.connection
+        lua.register(module: "os", functions: ["exit": { call in
+            let code: Int32
+            switch call.value(1) {
+            case .nil, .boolean(true): code = 0
+            case .boolean(false): code = 1
+            default: code = Int32(truncatingIfNeeded: try call.integer(1))
+            }
+            if sqlite3_get_autocommit(connection) == 0 {
+                sqlite3_exec(connection, code == 0 ? "COMMIT" : "ROLLBACK", nil, nil, nil)
+            }
+            fflush(nil)
+            exit(code)
+        }])
     }
 
     /// Runs `body` with an engine on `register`.
@@ -56,7 +76,7 @@ public final class ScriptEngine {
         var message: UnsafeMutablePointer<CChar>?
         guard sqlite3_exec(connection, sql, nil, nil, &message) == SQLITE_OK else {
             defer { sqlite3_free(message) }
-            throw RegisterError.cannotOpen(path: "", reason: message.map { String(cString: $0) } ?? sql)
+            throw TransactionError(statement: sql, message: message.map { String(cString: $0) } ?? "unknown error")
         }
     }
 
@@ -91,4 +111,11 @@ public final class ScriptEngine {
         stack.insert(at: base + 1)
         try lua.callOnStack(nargs: results)
     }
+}
+
+/// BEGIN, COMMIT or ROLLBACK failed (the register is locked by another writer, the disk is full …).
+public struct TransactionError: Error, CustomStringConvertible {
+    public let statement: String
+    public let message: String
+    public var description: String { "\(statement) failed: \(message)" }
 }

@@ -104,3 +104,22 @@ final class TransactionTests: LinkageCLITestCase {
         XCTAssertEqual(try contents(), "2:seed,kept\n")
     }
 }
+
+/// `os.exit` settles the run's transaction before the process ends.
+final class OsExitTests: LinkageCLITestCase {
+    func testOsExitWithSuccessCommitsAndExitsZero() throws {
+        _ = try evaluate("db.exec('CREATE TABLE s(x)')")
+        let result = try linkage("--db", "test.db", "-e", "db.exec('INSERT INTO s VALUES (1)') print('bye') os.exit(0)")
+        XCTAssertEqual(result.exitCode, 0, "\(result)")
+        XCTAssertEqual(result.stdout, "bye\n")
+        XCTAssertEqual(try evaluate("return db.value('SELECT count(*) FROM s')"), "1\n")
+    }
+
+    func testOsExitWithFailureRollsBackAndKeepsTheCode() throws {
+        _ = try evaluate("db.exec('CREATE TABLE s(x)')")
+        let result = try linkage("--db", "test.db", "-e", "db.exec('INSERT INTO s VALUES (1)') os.exit(3)")
+        XCTAssertEqual(result.exitCode, 3, "\(result)")
+        XCTAssertEqual(try evaluate("return db.value('SELECT count(*) FROM s')"), "0\n")
+        XCTAssertEqual(try linkage("--db", "test.db", "-e", "os.exit(false)").exitCode, 1)
+    }
+}
