@@ -133,7 +133,7 @@ extension Schema {
                 CONSTRAINT link_end_reason_exactly_when_ended CHECK ((end_date IS NULL) = (end_reason IS NULL)),
                 CONSTRAINT link_successor_only_when_ended
                     CHECK (successor_cadre_id IS NULL OR end_date IS NOT NULL),
-                CONSTRAINT link_successor_is_another_cadre CHECK (successor_cadre_id IS NOT cadre_id)
+                CONSTRAINT link_successor_is_another_cadre CHECK (successor_cadre_id IS NULL OR successor_cadre_id IS NOT cadre_id)
             ) STRICT
             """)
 
@@ -230,21 +230,32 @@ extension Schema {
     /// The rules a CHECK cannot express because they look at another row.
     static func createRegisterTriggers(_ db: Database) throws {
         // A village lies in a township, a community in a subdistrict; a village's code extends its area's.
-        for (event, name) in [("INSERT", "insert"), ("UPDATE OF area_id, kind, code", "update")] {
-            try db.execute(sql: """
-                CREATE TRIGGER village_\(name)_matches_area BEFORE \(event) ON village
-                BEGIN
-                    SELECT RAISE(ABORT, 'a village (kind ''village'') must be in a township (乡镇), not in a subdistrict (街道)')
-                    WHERE NEW.kind = 'village'
-                      AND EXISTS (SELECT 1 FROM area WHERE id = NEW.area_id AND kind = 'subdistrict');
-                    SELECT RAISE(ABORT, 'a community (kind ''community'') must be in a subdistrict (街道), not in a township (乡镇)')
-                    WHERE NEW.kind = 'community'
-                      AND EXISTS (SELECT 1 FROM area WHERE id = NEW.area_id AND kind = 'township');
-                    SELECT RAISE(ABORT, 'a village''s 12-digit code must begin with the 9-digit code of its township or subdistrict')
-                    WHERE EXISTS (SELECT 1 FROM area WHERE id = NEW.area_id AND code IS NOT substr(NEW.code, 1, 9));
-                END
-                """)
-        }
+        try db.execute(sql: """
+            CREATE TRIGGER village_insert_matches_area BEFORE INSERT ON village
+            BEGIN
+                SELECT RAISE(ABORT, 'a village (kind ''village'') must be in a township (乡镇), not in a subdistrict (街道)')
+                WHERE NEW.kind = 'village'
+                  AND EXISTS (SELECT 1 FROM area WHERE id = NEW.area_id AND kind = 'subdistrict');
+                SELECT RAISE(ABORT, 'a community (kind ''community'') must be in a subdistrict (街道), not in a township (乡镇)')
+                WHERE NEW.kind = 'community'
+                  AND EXISTS (SELECT 1 FROM area WHERE id = NEW.area_id AND kind = 'township');
+                SELECT RAISE(ABORT, 'a village''s 12-digit code must begin with the 9-digit code of its township or subdistrict')
+                WHERE EXISTS (SELECT 1 FROM area WHERE id = NEW.area_id AND code IS NOT substr(NEW.code, 1, 9));
+            END
+            """)
+        try db.execute(sql: """
+            CREATE TRIGGER village_update_matches_area BEFORE UPDATE OF area_id, kind, code ON village
+            BEGIN
+                SELECT RAISE(ABORT, 'a village (kind ''village'') must be in a township (乡镇), not in a subdistrict (街道)')
+                WHERE NEW.kind = 'village'
+                  AND EXISTS (SELECT 1 FROM area WHERE id = NEW.area_id AND kind = 'subdistrict');
+                SELECT RAISE(ABORT, 'a community (kind ''community'') must be in a subdistrict (街道), not in a township (乡镇)')
+                WHERE NEW.kind = 'community'
+                  AND EXISTS (SELECT 1 FROM area WHERE id = NEW.area_id AND kind = 'township');
+                SELECT RAISE(ABORT, 'a village''s 12-digit code must begin with the 9-digit code of its township or subdistrict')
+                WHERE EXISTS (SELECT 1 FROM area WHERE id = NEW.area_id AND code IS NOT substr(NEW.code, 1, 9));
+            END
+            """)
         try db.execute(sql: """
             CREATE TRIGGER area_kind_matches_villages_and_units BEFORE UPDATE OF kind ON area
             WHEN NEW.kind IS NOT OLD.kind
@@ -264,19 +275,28 @@ extension Schema {
             """)
 
         // A rural household lives in a village, an urban household in a community.
-        for (event, name) in [("INSERT", "insert"), ("UPDATE OF village_id, kind", "update")] {
-            try db.execute(sql: """
-                CREATE TRIGGER household_\(name)_matches_village BEFORE \(event) ON household
-                BEGIN
-                    SELECT RAISE(ABORT, 'a rural household must be in a village (kind ''village''), not in a community')
-                    WHERE NEW.kind = 'rural'
-                      AND EXISTS (SELECT 1 FROM village WHERE id = NEW.village_id AND kind = 'community');
-                    SELECT RAISE(ABORT, 'an urban household must be in a community (kind ''community''), not in a village')
-                    WHERE NEW.kind = 'urban'
-                      AND EXISTS (SELECT 1 FROM village WHERE id = NEW.village_id AND kind = 'village');
-                END
-                """)
-        }
+        try db.execute(sql: """
+            CREATE TRIGGER household_insert_matches_village BEFORE INSERT ON household
+            BEGIN
+                SELECT RAISE(ABORT, 'a rural household must be in a village (kind ''village''), not in a community (社区)')
+                WHERE NEW.kind = 'rural'
+                  AND EXISTS (SELECT 1 FROM village WHERE id = NEW.village_id AND kind = 'community');
+                SELECT RAISE(ABORT, 'an urban household must be in a community (kind ''community''), not in a village (村)')
+                WHERE NEW.kind = 'urban'
+                  AND EXISTS (SELECT 1 FROM village WHERE id = NEW.village_id AND kind = 'village');
+            END
+            """)
+        try db.execute(sql: """
+            CREATE TRIGGER household_update_matches_village BEFORE UPDATE OF village_id, kind ON household
+            BEGIN
+                SELECT RAISE(ABORT, 'a rural household must be in a village (kind ''village''), not in a community (社区)')
+                WHERE NEW.kind = 'rural'
+                  AND EXISTS (SELECT 1 FROM village WHERE id = NEW.village_id AND kind = 'community');
+                SELECT RAISE(ABORT, 'an urban household must be in a community (kind ''community''), not in a village (村)')
+                WHERE NEW.kind = 'urban'
+                  AND EXISTS (SELECT 1 FROM village WHERE id = NEW.village_id AND kind = 'village');
+            END
+            """)
         try db.execute(sql: """
             CREATE TRIGGER village_kind_matches_households BEFORE UPDATE OF kind ON village
             WHEN NEW.kind IS NOT OLD.kind
@@ -287,16 +307,22 @@ extension Schema {
             """)
 
         // A township's own government unit belongs to a township, a subdistrict's to a subdistrict.
-        for (event, name) in [("INSERT", "insert"), ("UPDATE OF kind, area_id", "update")] {
-            try db.execute(sql: """
-                CREATE TRIGGER unit_\(name)_matches_area BEFORE \(event) ON unit
-                WHEN NEW.area_id IS NOT NULL AND NEW.kind IN ('township', 'subdistrict')
-                BEGIN
-                    SELECT RAISE(ABORT, 'a unit of kind ''township'' belongs to a township (乡镇) and one of kind ''subdistrict'' to a subdistrict (街道)')
-                    WHERE EXISTS (SELECT 1 FROM area WHERE id = NEW.area_id AND kind IS NOT NEW.kind);
-                END
-                """)
-        }
+        try db.execute(sql: """
+            CREATE TRIGGER unit_insert_matches_area BEFORE INSERT ON unit
+            WHEN NEW.area_id IS NOT NULL AND NEW.kind IN ('township', 'subdistrict')
+            BEGIN
+                SELECT RAISE(ABORT, 'a unit of kind ''township'' belongs to a township (乡镇) and one of kind ''subdistrict'' to a subdistrict (街道)')
+                WHERE EXISTS (SELECT 1 FROM area WHERE id = NEW.area_id AND kind IS NOT NEW.kind);
+            END
+            """)
+        try db.execute(sql: """
+            CREATE TRIGGER unit_update_matches_area BEFORE UPDATE OF kind, area_id ON unit
+            WHEN NEW.area_id IS NOT NULL AND NEW.kind IN ('township', 'subdistrict')
+            BEGIN
+                SELECT RAISE(ABORT, 'a unit of kind ''township'' belongs to a township (乡镇) and one of kind ''subdistrict'' to a subdistrict (街道)')
+                WHERE EXISTS (SELECT 1 FROM area WHERE id = NEW.area_id AND kind IS NOT NEW.kind);
+            END
+            """)
 
         // 教师、医务人员、企业职工、机关工勤人员 never link.
         try db.execute(sql: """
