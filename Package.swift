@@ -36,7 +36,8 @@ let package = Package(
         .testTarget(name: "LinkageModelTests", dependencies: [
             "LinkageModel", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
-        .testTarget(name: "LinkageScriptingTests", dependencies: ["LinkageScripting", "LinkageModel", "LuaBridge"]),
+        .testTarget(name: "LinkageScriptingTests", dependencies: ["LinkageScripting", "LinkageModel", "LuaBridge"],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "LinkageCLITests", dependencies: []),
     ],
     swiftLanguageModes: [.v6]

@@ -10,7 +10,7 @@ import LuaBridge
 ///     db.value(sql, ...)        --> first column of the first row, or nil
 ///     db.transaction(fn, ...)   --> fn's results; rolled back (and re-raised) if fn fails
 final class DatabaseModule {
-    private let connection: OpaquePointer
+    let connection: OpaquePointer
     /// Prepared statements by SQL text; a statement is taken out while in use, so nested use of
     /// the same SQL gets its own.
     private var cache: [String: SQLStatement] = [:]
@@ -29,7 +29,7 @@ final class DatabaseModule {
             "_savepoint": { [unowned self] call in try self.savepoint(call) },
         ])
         RowCursor.luaClass.install(in: lua)
-        try lua.run(DatabaseModule.prelude, chunkName: "=db")
+        try lua.run(DatabaseModule.prelude, chunkName: "=(linkage db)")
     }
 
     /// Drops cached statements; call before the connection closes.
@@ -57,7 +57,7 @@ final class DatabaseModule {
 
     // MARK: statements
 
-    private func statement(_ sql: String) throws -> SQLStatement {
+    func statement(_ sql: String) throws -> SQLStatement {
         if let s = cache.removeValue(forKey: sql) { return s }
         let (stmt, rest) = try SQLStatement.prepare(connection: connection, sql: sql)
         guard let stmt else { throw LuaRuntimeError("empty SQL statement") }
@@ -67,7 +67,7 @@ final class DatabaseModule {
         return stmt
     }
 
-    private func giveBack(_ s: SQLStatement) {
+    func giveBack(_ s: SQLStatement) {
         s.reset()
         if cache.count < 64 { cache[s.sql] = s }
     }
@@ -174,13 +174,18 @@ final class RowCursor {
     private var statement: SQLStatement?
     private let namesRef: Int32
     private let L: OpaquePointer
+    /// The metatable rows get (records of a table), if any.
+    private let metatableRef: Int32?
 
-    init(statement: SQLStatement, L: OpaquePointer) {
+    init(statement: SQLStatement, L: OpaquePointer, metatableRef: Int32? = nil) {
         self.statement = statement
         self.L = L
+        self.metatableRef = metatableRef
         statement.pushColumnNames(on: L)
         namesRef = LuaStack(L).ref()
     }
+
+    var isFinished: Bool { statement == nil }
 
     func next(_ call: LuaCall) throws -> Int32 {
         guard let s = statement else { return call.returning(.nil) }
@@ -192,6 +197,10 @@ final class RowCursor {
         s.pushRow(on: call.L, names: lua_gettop(call.L))
         lua_rotate(call.L, -2, 1)
         lua_settop(call.L, -2)
+        if let metatableRef {
+            call.stack.push(ref: metatableRef)
+            lua_setmetatable(call.L, -2)
+        }
         return 1
     }
 

@@ -1,5 +1,6 @@
 import CLua
 import GRDBSQLite
+import LinkageModel
 import LuaBridge
 
 /// The SQLITE_TRANSIENT destructor: SQLite copies bound text before the call returns.
@@ -66,6 +67,23 @@ final class SQLStatement {
         }
         for i in 0..<given {
             try bind(call.value(first + i), at: i + 1, argument: first + i)
+        }
+    }
+
+    /// Binds values the model generated, in order.
+    func bind(_ values: [SQLValue]) throws {
+        for (i, v) in values.enumerated() {
+            let index = Int32(i + 1)
+            let rc: Int32
+            switch v {
+            case .null: rc = sqlite3_bind_null(handle, index)
+            case .integer(let n): rc = sqlite3_bind_int64(handle, index, n)
+            case .real(let d): rc = sqlite3_bind_double(handle, index, d)
+            case .text(var s):
+                rc = s.withUTF8 { sqlite3_bind_text(handle, index, UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), Int32($0.count), transient) }
+            case .blob(let b): rc = b.withUnsafeBytes { sqlite3_bind_blob(handle, index, $0.baseAddress, Int32($0.count), transient) }
+            }
+            guard rc == SQLITE_OK else { throw SQLError(connection: connection, sql: sql) }
         }
     }
 

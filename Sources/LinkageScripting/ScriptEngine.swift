@@ -12,12 +12,15 @@ public final class ScriptEngine {
     public let lua: LuaState
     private let connection: OpaquePointer
     private let database: DatabaseModule
+    private var queries: QueryModule!
 
-    private init(connection: OpaquePointer) throws {
+    private init(db: Database, connection: OpaquePointer) throws {
         self.connection = connection
         lua = LuaState()
         database = DatabaseModule(connection: connection)
         try database.install(in: lua)
+        queries = try QueryModule(database: database, db: db, L: lua.L)
+        try queries.install(in: lua)
         installExit()
     }
 
@@ -46,7 +49,7 @@ public final class ScriptEngine {
             guard let connection = db.sqliteConnection else {
                 throw RegisterError.cannotOpen(path: register.path, reason: "the connection is closed")
             }
-            let engine = try ScriptEngine(connection: connection)
+            let engine = try ScriptEngine(db: db, connection: connection)
             defer {
                 engine.lua.close()
                 engine.database.close()

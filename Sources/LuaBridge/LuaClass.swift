@@ -13,9 +13,11 @@ public final class LuaClass<T: AnyObject> {
     let fields: Fields?
     let tostring: ((T) -> String)?
     let close: ((T) -> Void)?
+    let metamethods: [String: Method]
 
     public init(name: String, methods: [String: Method] = [:], fields: Fields? = nil,
-                tostring: ((T) -> String)? = nil, close: ((T) -> Void)? = nil) {
+                tostring: ((T) -> String)? = nil, close: ((T) -> Void)? = nil, metamethods: [String: Method] = [:]) {
+        self.metamethods = metamethods
         self.name = name
         self.methods = methods
         self.fields = fields
@@ -63,6 +65,15 @@ public final class LuaClass<T: AnyObject> {
                 return 0
             }, name: "__close")
             stack.rawSet(tableAt: -2, key: "__close")
+        }
+        for (event, body) in metamethods {
+            stack.push(function: { [self] call in
+                guard let object = call.stack.object(at: 1, metatable: self.name, as: T.self) else {
+                    throw LuaRuntimeError("\(event) on a value that is not a \(self.name)")
+                }
+                return try body(object, call)
+            }, name: event)
+            stack.rawSet(tableAt: -2, key: event)
         }
         stack.pop()
     }

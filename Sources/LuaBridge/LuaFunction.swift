@@ -120,7 +120,7 @@ let luaRelease: ls_release_fn = { context in
 }
 
 private func pushPositioned(_ L: OpaquePointer, _ message: String) {
-    ls_where(L, 1)
+    ls_where_user(L)
     LuaStack(L).push(string: message)
     lua_concat(L, 2)
 }

@@ -81,6 +81,9 @@ public struct LuaStack {
 
     // MARK: registry references
 
+    /// Holds the value at `index` for Swift, whatever its type.
+    public func reference(at index: Int32) -> LuaReference { LuaReference(L, index: index) }
+
     /// Pops the top value into the registry and returns its reference.
     public func ref() -> Int32 { luaL_ref(L, ls_registryindex()) }
     public func push(ref: Int32) { lua_rawgeti(L, ls_registryindex(), lua_Integer(ref)) }

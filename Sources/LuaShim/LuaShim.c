@@ -1,4 +1,5 @@
 #include "LuaShim.h"
+#include <string.h>
 
 static ls_dispatch_fn swift_dispatch = NULL;
 static ls_release_fn swift_release = NULL;
@@ -115,6 +116,18 @@ const char *ls_tostring_protected(lua_State *L, int idx, size_t *len) {
 }
 
 void ls_where(lua_State *L, int level) { luaL_where(L, level); }
+
+void ls_where_user(lua_State *L) {
+    lua_Debug ar;
+    for (int level = 1; lua_getstack(L, level, &ar); level++) {
+        lua_getinfo(L, "Sl", &ar);
+        if (ar.currentline <= 0) continue;
+        if (strncmp(ar.source, "=(linkage", 9) == 0) continue;
+        lua_pushfstring(L, "%s:%d: ", ar.short_src, ar.currentline);
+        return;
+    }
+    lua_pushliteral(L, "");
+}
 void ls_gc_collect(lua_State *L) { lua_gc(L, LUA_GCCOLLECT, 0); }
 size_t ls_gc_bytes(lua_State *L) {
     return (size_t)lua_gc(L, LUA_GCCOUNT, 0) * 1024 + (size_t)lua_gc(L, LUA_GCCOUNTB, 0);

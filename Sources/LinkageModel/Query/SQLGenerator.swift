@@ -1,7 +1,12 @@
 /// SQL text and the values bound to its parameters, in order.
-public struct SQL: Sendable, Equatable, CustomStringConvertible {
+public struct BoundSQL: Sendable, Equatable, CustomStringConvertible {
     public var text: String
     public var arguments: [SQLValue]
+
+    public init(text: String, arguments: [SQLValue]) {
+        self.text = text
+        self.arguments = arguments
+    }
 
     public var description: String {
         arguments.isEmpty ? text : text + "  -- " + arguments.map(\.description).joined(separator: ", ")
@@ -26,40 +31,40 @@ public struct SQLGenerator {
 
     // MARK: public statements (each starts from a fresh copy, so no join is carried over)
 
-    public func select(_ columns: String? = nil) throws -> SQL { var g = self; return try g.build_select(columns) }
-    public func count() throws -> SQL { var g = self; return try g.build_count() }
-    public func exists() throws -> SQL { var g = self; return try g.build_exists() }
-    public func aggregate(_ function: String, of path: String) throws -> SQL { var g = self; return try g.build_aggregate(function, of: path) }
-    public func pluck(_ path: String) throws -> SQL { var g = self; return try g.build_pluck(path) }
-    public func groupCount(_ path: String) throws -> SQL { var g = self; return try g.build_groupCount(path) }
-    public func update(_ assignments: [(String, SQLValue)]) throws -> SQL { var g = self; return try g.build_update(assignments) }
-    public func delete() throws -> SQL { var g = self; return try g.build_delete() }
-    public func ids() throws -> SQL { var g = self; return try g.build_ids() }
+    public func select(_ columns: String? = nil) throws -> BoundSQL { var g = self; return try g.build_select(columns) }
+    public func count() throws -> BoundSQL { var g = self; return try g.build_count() }
+    public func exists() throws -> BoundSQL { var g = self; return try g.build_exists() }
+    public func aggregate(_ function: String, of path: String) throws -> BoundSQL { var g = self; return try g.build_aggregate(function, of: path) }
+    public func pluck(_ path: String) throws -> BoundSQL { var g = self; return try g.build_pluck(path) }
+    public func groupCount(_ path: String) throws -> BoundSQL { var g = self; return try g.build_groupCount(path) }
+    public func update(_ assignments: [(String, SQLValue)]) throws -> BoundSQL { var g = self; return try g.build_update(assignments) }
+    public func delete() throws -> BoundSQL { var g = self; return try g.build_delete() }
+    public func ids() throws -> BoundSQL { var g = self; return try g.build_ids() }
 
     // MARK: statements
 
-    mutating func build_select(_ columns: String? = nil) throws -> SQL {
+    mutating func build_select(_ columns: String? = nil) throws -> BoundSQL {
         let conditions = try whereClause()
         let order = try orderClause()
         var text = "SELECT \(columns ?? root + ".*") FROM \(root)\(joinText)\(conditions)\(order)"
         if let limit = query.limit { text += " LIMIT \(limit)" }
         if let offset = query.offset { text += (query.limit == nil ? " LIMIT -1" : "") + " OFFSET \(offset)" }
-        return SQL(text: text, arguments: whereArguments)
+        return BoundSQL(text: text, arguments: whereArguments)
     }
 
-    mutating func build_count() throws -> SQL {
+    mutating func build_count() throws -> BoundSQL {
         if query.limit != nil || query.offset != nil {
             let inner = try build_select("1")
-            return SQL(text: "SELECT count(*) FROM (\(inner.text))", arguments: inner.arguments)
+            return BoundSQL(text: "SELECT count(*) FROM (\(inner.text))", arguments: inner.arguments)
         }
         let conditions = try whereClause()
-        return SQL(text: "SELECT count(*) FROM \(root)\(joinText)\(conditions)", arguments: whereArguments)
+        return BoundSQL(text: "SELECT count(*) FROM \(root)\(joinText)\(conditions)", arguments: whereArguments)
     }
 
-    mutating func build_exists() throws -> SQL {
+    mutating func build_exists() throws -> BoundSQL {
         var one = limitedToOne()
         let inner = try one.build_select("1")
-        return SQL(text: "SELECT EXISTS (\(inner.text))", arguments: inner.arguments)
+        return BoundSQL(text: "SELECT EXISTS (\(inner.text))", arguments: inner.arguments)
     }
 
     private func limitedToOne() -> SQLGenerator {
@@ -69,34 +74,34 @@ public struct SQLGenerator {
     }
 
     /// `sum`, `avg`, `min`, `max` of a field.
-    mutating func build_aggregate(_ function: String, of path: String) throws -> SQL {
+    mutating func build_aggregate(_ function: String, of path: String) throws -> BoundSQL {
         precondition(["sum", "avg", "min", "max", "total"].contains(function))
         if query.limit != nil || query.offset != nil {
             let column = try resolve(path).expression
             let inner = try build_select("\(column) AS v")
-            return SQL(text: "SELECT \(function)(v) FROM (\(inner.text))", arguments: inner.arguments)
+            return BoundSQL(text: "SELECT \(function)(v) FROM (\(inner.text))", arguments: inner.arguments)
         }
         let column = try resolve(path).expression
         let conditions = try whereClause()
-        return SQL(text: "SELECT \(function)(\(column)) FROM \(root)\(joinText)\(conditions)", arguments: whereArguments)
+        return BoundSQL(text: "SELECT \(function)(\(column)) FROM \(root)\(joinText)\(conditions)", arguments: whereArguments)
     }
 
     /// The values of one field, in the query's order.
-    mutating func build_pluck(_ path: String) throws -> SQL {
+    mutating func build_pluck(_ path: String) throws -> BoundSQL {
         let column = try resolve(path).expression
         return try build_select(column)
     }
 
     /// Counts per value of a field, largest first.
-    mutating func build_groupCount(_ path: String) throws -> SQL {
+    mutating func build_groupCount(_ path: String) throws -> BoundSQL {
         let column = try resolve(path).expression
         let conditions = try whereClause()
-        return SQL(text: "SELECT \(column) AS value, count(*) AS count FROM \(root)\(joinText)\(conditions) GROUP BY 1 ORDER BY 2 DESC, 1",
+        return BoundSQL(text: "SELECT \(column) AS \"\(path)\", count(*) AS count FROM \(root)\(joinText)\(conditions) GROUP BY 1 ORDER BY 2 DESC, 1",
                    arguments: whereArguments)
     }
 
     /// One UPDATE for every row of the query. Values are checked against the columns first.
-    mutating func build_update(_ assignments: [(String, SQLValue)]) throws -> SQL {
+    mutating func build_update(_ assignments: [(String, SQLValue)]) throws -> BoundSQL {
         guard !assignments.isEmpty else { throw QueryError("update needs at least one field = value") }
         let info = try table(root)
         var sets: [String] = []
@@ -109,30 +114,30 @@ public struct SQLGenerator {
             values.append(value)
         }
         let rows = try rowSelection()
-        return SQL(text: "UPDATE \(root) SET \(sets.joined(separator: ", "))\(rows.text)", arguments: values + rows.arguments)
+        return BoundSQL(text: "UPDATE \(root) SET \(sets.joined(separator: ", "))\(rows.text)", arguments: values + rows.arguments)
     }
 
     /// One DELETE for every row of the query.
-    mutating func build_delete() throws -> SQL {
+    mutating func build_delete() throws -> BoundSQL {
         let rows = try rowSelection()
-        return SQL(text: "DELETE FROM \(root)\(rows.text)", arguments: rows.arguments)
+        return BoundSQL(text: "DELETE FROM \(root)\(rows.text)", arguments: rows.arguments)
     }
 
     /// The ids of the query's rows, as a subquery.
-    mutating func build_ids() throws -> SQL {
+    mutating func build_ids() throws -> BoundSQL {
         try build_select("\(root).id")
     }
 
     /// The WHERE of an UPDATE or DELETE: direct when no join, limit or order is needed, else by id.
-    private mutating func rowSelection() throws -> SQL {
+    private mutating func rowSelection() throws -> BoundSQL {
         let probe = try { var g = self; let sql = try g.build_select(); return (sql, g.joins.isEmpty) }()
         if probe.1 && query.limit == nil && query.offset == nil {
             let conditions = try whereClause()
-            return SQL(text: conditions, arguments: whereArguments)
+            return BoundSQL(text: conditions, arguments: whereArguments)
         }
         var g = SQLGenerator(schema: schema, query: query)
         let inner = try g.build_ids()
-        return SQL(text: " WHERE id IN (\(inner.text))", arguments: inner.arguments)
+        return BoundSQL(text: " WHERE id IN (\(inner.text))", arguments: inner.arguments)
     }
 
     // MARK: clauses

@@ -54,6 +54,9 @@ void ls_pushbytes(lua_State *L, const void *bytes, size_t len);
 const char *ls_tostring_protected(lua_State *L, int idx, size_t *len);
 /// The Lua "file:line:" prefix of the caller of the running C function (luaL_where level 1).
 void ls_where(lua_State *L, int level);
+/// The "file:line:" of the nearest caller that is the user's code: C functions and Linkage's own
+/// Lua chunks (chunk names starting "=(linkage") are skipped, so errors point at the user's line.
+void ls_where_user(lua_State *L);
 /// Runs a full garbage collection.
 void ls_gc_collect(lua_State *L);
 /// Memory in use by the state, in bytes.

@@ -1,0 +1,108 @@
+import GRDB
+
+/// Adds and changes rows of the register one at a time, checking every value first so that a
+/// mistake is reported by field and reason rather than as a bare constraint failure.
+public struct RecordEditor {
+    public let db: Database
+    public let schema: SchemaCatalog
+
+    public init(db: Database, schema: SchemaCatalog) {
+        self.db = db
+        self.schema = schema
+    }
+
+    /// Inserts a row of `entity` (its scope filled in) and returns its id.
+    public func add(_ entity: Entity, _ values: [(String, SQLValue)]) throws -> Int64 {
+        var row = try checked(entity, values)
+        if let scope = entity.scope { row[scope.column] = row[scope.column] ?? .text(scope.value) }
+        let info = try table(entity.table)
+        let missing = info.columns.filter { $0.isRequired && (row[$0.name] ?? .null).isNull }.map(\.name)
+        guard missing.isEmpty else {
+            throw QueryError("\(entity.table) needs \(missing.joined(separator: ", ")); required fields: \(info.columns.filter(\.isRequired).map(\.name).joined(separator: ", "))")
+        }
+        if let scope = entity.scope, row[scope.column] != .text(scope.value) {
+            throw QueryError("\(entity.name) have \(scope.column) = '\(scope.value)'")
+        }
+        try checkRules(entity.table, row: row)
+        let columns = info.columnNames.filter { row[$0] != nil }
+        try db.execute(sql: "INSERT INTO \(entity.table) (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))",
+                       arguments: StatementArguments(columns.map { row[$0]!.databaseValue }))
+        return db.lastInsertedRowID
+    }
+
+    /// Changes fields of one row.
+    public func update(_ entity: Entity, id: Int64, _ values: [(String, SQLValue)]) throws {
+        let row = try checked(entity, values)
+        guard !row.isEmpty else { throw QueryError("update needs at least one field = value") }
+        if row["id"] != nil { throw QueryError("id is the row's identity and cannot be changed") }
+        try checkRules(entity.table, row: row)
+        let columns = row.keys.sorted()
+        try db.execute(sql: "UPDATE \(entity.table) SET \(columns.map { "\($0) = ?" }.joined(separator: ", ")) WHERE id = ?",
+                       arguments: StatementArguments(columns.map { row[$0]!.databaseValue } + [id]))
+        if db.changesCount == 0 { throw QueryError("no \(entity.table) with id \(id)") }
+    }
+
+    /// Maps relation names to their columns (`village = 3` is `village_id = 3`) and checks each
+    /// value's type, enumeration and reference.
+    func checked(_ entity: Entity, _ values: [(String, SQLValue)]) throws -> [String: SQLValue] {
+        let info = try table(entity.table)
+        var row: [String: SQLValue] = [:]
+        for (name, value) in values {
+            let column = entity.relations[name]?.column ?? name
+            guard let c = info[column] else {
+                let valid = info.columnNames + entity.relations.keys.sorted()
+                throw QueryError("unknown field '\(name)' of \(entity.table); valid fields: \(valid.joined(separator: ", "))")
+            }
+            var v = try FieldCheck.check(value, for: c, table: entity.table, path: name)
+            if case .text(let s) = v {
+                if column == "resident_id" {
+                    do { v = .text(try ResidentID(s).value) } catch { throw QueryError("resident_id '\(s)': \(error)") }
+                } else if column == "date" || column.hasSuffix("_date") || column.hasSuffix("_on") {
+                    _ = try DateText.check(s, field: name)
+                }
+            }
+            if case .integer(let id) = v, let relation = entity.relations.values.first(where: { $0.column == column }) {
+                guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM \(relation.table) WHERE id = ?)", arguments: [id]) == true else {
+                    throw QueryError("\(name): there is no \(relation.table) with id \(id)")
+                }
+            }
+            row[column] = v
+        }
+        return row
+    }
+
+    /// The rules that look at other rows: excluded staff never link; a linker and a target each.
+    func checkRules(_ table: String, row: [String: SQLValue]) throws {
+        guard table == "link", case .integer(let cadre)? = row["cadre_id"] else { return }
+        try Linking.checkMayLink(db, cadre: cadre)
+    }
+
+    private func table(_ name: String) throws -> TableInfo {
+        guard let t = schema[name] else { throw QueryError("the register has no table \(name)") }
+        return t
+    }
+}
+
+extension SQLValue {
+    public var databaseValue: DatabaseValue {
+        switch self {
+        case .null: return .null
+        case .integer(let i): return i.databaseValue
+        case .real(let d): return d.databaseValue
+        case .text(let s): return s.databaseValue
+        case .blob(let b): return Data(b).databaseValue
+        }
+    }
+
+    public init(_ value: DatabaseValue) {
+        switch value.storage {
+        case .null: self = .null
+        case .int64(let i): self = .integer(i)
+        case .double(let d): self = .real(d)
+        case .string(let s): self = .text(s)
+        case .blob(let d): self = .blob([UInt8](d))
+        }
+    }
+}
+
+import Foundation

@@ -1,0 +1,45 @@
+/// Filters that read like fields but are questions about other rows or about dates:
+/// `households:where{ linked = false }`, `villages:where{ covered = true }`,
+/// `cadres:where{ eligible = true }`, `links:where{ active = true }`, and `year = 2012` on
+/// anything with a date. They are asked about `asOf` (default: today).
+public enum VirtualField {
+    public static func names(for entity: Entity, schema: SchemaCatalog) -> [String] {
+        var names: [String] = []
+        switch entity.table {
+        case "household": names.append("linked")
+        case "village": names.append("covered")
+        case "cadre": names.append("eligible")
+        case "link": names.append("active")
+        default: break
+        }
+        if schema[entity.table]?["date"] != nil, schema[entity.table]?["year"] == nil { names.append("year") }
+        return names
+    }
+
+    public static func predicate(_ name: String, _ value: SQLValue, entity: Entity, schema: SchemaCatalog, asOf: String) throws -> Predicate? {
+        guard names(for: entity, schema: schema).contains(name) else { return nil }
+        if name == "year" {
+            guard case .integer(let y) = value else { throw QueryError("year is a whole number such as 2012") }
+            return .domain("{T}.date >= ? AND {T}.date < ?", [.text(String(format: "%04d-01-01", y)), .text(String(format: "%04d-01-01", y + 1))])
+        }
+        guard case .integer(let flag) = value, flag == 0 || flag == 1 else { throw QueryError("\(name) is true or false") }
+        let yes = flag == 1
+        switch name {
+        case "linked": return DomainFilter.households(linked: yes, asOf: asOf)
+        case "covered":
+            let p = DomainFilter.uncovered(asOf: asOf)
+            guard case .domain(let sql, let args) = p else { return p }
+            return yes ? .domain("NOT (\(sql))", args) : p
+        case "eligible":
+            let p = DomainFilter.eligibleCadres(asOf: asOf)
+            guard case .domain(let sql, let args) = p else { return p }
+            return yes ? p : .domain("NOT (\(sql))", args)
+        default:
+            let p = DomainFilter.activeLinks(asOf: asOf)
+            guard case .domain(let sql, let args) = p else { return p }
+            return yes ? p : .domain("NOT (\(sql))", args)
+        }
+    }
+}
+
+import Foundation

@@ -1,0 +1,249 @@
+import CLua
+import GRDB
+import GRDBSQLite
+import LinkageModel
+import LuaBridge
+
+/// The query API in Lua: a global per collection (`households`, `cadres` …) whose methods build
+/// queries (`where`, `order_by` …), run them as one SQL statement (`count`, `list` …) and edit in
+/// bulk (`update`, `delete`). Rows come back as records: tables of their columns whose metatable
+/// (made by the prelude, QueryPrelude.swift) resolves relations and methods.
+final class QueryModule {
+    let database: DatabaseModule
+    let db: Database
+    let schema: SchemaCatalog
+    private let L: OpaquePointer
+    /// The record metatable of each table, as registry references.
+    private var metatables: [String: Int32] = [:]
+    /// The date the domain filters ask about when none is given.
+    var asOf: String
+
+    init(database: DatabaseModule, db: Database, L: OpaquePointer) throws {
+        self.database = database
+        self.db = db
+        self.L = L
+        schema = try SchemaCatalog(db)
+        asOf = DateText.today()
+    }
+
+    func install(in lua: LuaState) throws {
+        QueryObject.luaClass.install(in: lua)
+        let stack = lua.stack
+        let base = stack.top
+        var collections: [String: LuaValue] = [:]
+        for entity in Catalog.collections {
+            collections[entity.name] = .object(LuaObjectRef(QueryObject(Query(entity), module: self), metatable: QueryObject.luaClass.name))
+        }
+        var p = primitives()
+        p["collections"] = .dictionary(collections)
+        p["tables"] = .array(schema.tables.keys.sorted().map { .string($0) })
+        try lua.load(QueryPrelude.source, chunkName: "=(linkage)")
+        stack.push(.dictionary(p))
+        try lua.callOnStack(nargs: 1)
+        // The prelude returns the record metatables by table name.
+        for table in schema.tables.keys {
+            if stack.rawGet(tableAt: -1, key: table) == LUA_TTABLE { metatables[table] = stack.ref() } else { stack.pop() }
+        }
+        stack.top = base
+        for (name, collection) in collections { lua[global: name] = collection }
+    }
+
+    // MARK: primitives the prelude builds on
+
+    private func primitives() -> [String: LuaValue] {
+        func f(_ name: String, _ body: @escaping LuaFunction) -> LuaValue {
+            let state = LuaStack(L)
+            state.push(function: body, name: name)
+            let ref = LuaReferenceBox.take(L)
+            return .reference(ref)
+        }
+        return [
+            "get": f("get") { [unowned self] call in
+                let table = try call.string(1)
+                try self.pushRecord(table: table, id: try call.integer(2), on: call)
+                return 1
+            },
+            "columns": f("columns") { [unowned self] call in
+                let table = try call.string(1)
+                call.push(.array((self.schema[table]?.columnNames ?? []).map { .string($0) }))
+                return 1
+            },
+            "relations": f("relations") { call in
+                let entity = Catalog.table(try call.string(1))
+                call.push(.dictionary(entity.relations.mapValues { .dictionary(["table": .string($0.table), "column": .string($0.column)]) }))
+                return 1
+            },
+            "changes": f("changes") { [unowned self] call in
+                call.returning(.integer(sqlite3_total_changes64(self.database.connection)))
+            },
+            "update": f("update") { [unowned self] call in
+                let table = try call.string(1)
+                let id = try call.integer(2)
+                try RecordEditor(db: self.db, schema: self.schema).update(Catalog.table(table), id: id, try self.assignments(call.table(3)))
+                try self.pushRecord(table: table, id: id, on: call)
+                return 1
+            },
+            "link": f("link") { [unowned self] call in
+                let linker: Linking.Linker = try call.string(1) == "unit" ? .unit(try call.integer(2)) : .cadre(try call.integer(2))
+                let target: Linking.Target = try call.string(3) == "household" ? .household(try call.integer(4)) : .village(try call.integer(4))
+                let id = try Linking.link(self.db, linker, to: target, since: try call.optionalString(5) ?? self.asOf)
+                try self.pushRecord(table: "link", id: id, on: call)
+                return 1
+            },
+            "end_link": f("end_link") { [unowned self] call in
+                let id = try call.integer(1)
+                try Linking.end(self.db, link: id, on: try call.optionalString(2) ?? self.asOf, reason: try call.string(3))
+                try self.pushRecord(table: "link", id: id, on: call)
+                return 1
+            },
+            "handover": f("handover") { [unowned self] call in
+                let n = try Linking.handover(self.db, from: try call.integer(1), to: try call.integer(2),
+                                             on: try call.optionalString(3) ?? self.asOf, reason: try call.string(4))
+                return call.returning(.integer(Int64(n)))
+            },
+            "as_of": f("as_of") { [unowned self] call in
+                if let date = try call.optionalString(1) { self.asOf = try DateText.check(date, field: "as_of") }
+                return call.returning(.string(self.asOf))
+            },
+        ]
+    }
+
+    // MARK: running queries
+
+    /// Runs `sql` and pushes every row as a record of `table` (or a plain row), in a list.
+    func pushList(_ sql: BoundSQL, table: String?, on call: LuaCall) throws {
+        let s = try database.statement(sql.text)
+        defer { database.giveBack(s) }
+        try s.bind(sql.arguments)
+        s.pushColumnNames(on: call.L)
+        let names = lua_gettop(call.L)
+        lua_createtable(call.L, 0, 0)
+        var n: lua_Integer = 0
+        let meta = table.flatMap { metatables[$0] }
+        while try s.step() {
+            s.pushRow(on: call.L, names: names)
+            if let meta {
+                call.stack.push(ref: meta)
+                lua_setmetatable(call.L, -2)
+            }
+            n += 1
+            lua_rawseti(call.L, -2, n)
+        }
+        lua_rotate(call.L, -2, 1)
+        call.stack.pop()
+    }
+
+    /// Runs `sql` and pushes the first column of the first row (nil when none).
+    func pushValue(_ sql: BoundSQL, on call: LuaCall) throws {
+        let s = try database.statement(sql.text)
+        defer { database.giveBack(s) }
+        try s.bind(sql.arguments)
+        if try s.step() { s.pushColumn(0, on: call.L) } else { lua_pushnil(call.L) }
+    }
+
+    /// Runs a statement that changes rows and returns how many it changed.
+    func execute(_ sql: BoundSQL) throws -> Int64 {
+        let s = try database.statement(sql.text)
+        defer { database.giveBack(s) }
+        try s.bind(sql.arguments)
+        while try s.step() {}
+        return sqlite3_changes64(database.connection)
+    }
+
+    func cursor(_ sql: BoundSQL, table: String, L: OpaquePointer) throws -> RowCursor {
+        let s = try database.statement(sql.text)
+        do { try s.bind(sql.arguments) } catch { database.giveBack(s); throw error }
+        return RowCursor(statement: s, L: L, metatableRef: metatables[table])
+    }
+
+    func pushRecord(table: String, id: Int64, on call: LuaCall) throws {
+        try pushList(BoundSQL(text: "SELECT * FROM \(table) WHERE id = ?", arguments: [.integer(id)]), table: table, on: call)
+        lua_rawgeti(call.L, -1, 1)
+        lua_rotate(call.L, -2, 1)
+        call.stack.pop()
+    }
+
+    // MARK: Lua values as SQL values
+
+    /// A Lua value for a field: booleans as 1/0, a record (any table with an integer id) as its id.
+    func sqlValue(_ v: LuaValue, field: String) throws -> SQLValue {
+        switch v {
+        case .nil: return .null
+        case .boolean(let b): return .integer(b ? 1 : 0)
+        case .integer(let i): return .integer(i)
+        case .number(let d): return .real(d)
+        case .string(let s): return .text(s)
+        case .bytes(let b): return .blob(b)
+        case .table(let t):
+            if case .integer(let id)? = t[.string("id")] { return .integer(id) }
+            throw QueryError("\(field): give a value or a record, not a table")
+        case .array: throw QueryError("\(field): give one value; for several use { [\"in\"] = { … } }")
+        case .object, .reference: throw QueryError("\(field): give a string, number, boolean or record")
+        }
+    }
+
+    /// `{ field = value, … }` in a stable order (by field name).
+    func assignments(_ table: LuaValue) throws -> [(String, SQLValue)] {
+        guard case .table(let dict) = table else {
+            if case .array = table { throw QueryError("give fields by name: { field = value, … }") }
+            return []
+        }
+        return try dict.map { key, value -> (String, SQLValue) in
+            guard case .string(let name) = key else { throw QueryError("field names are strings; got \(key)") }
+            return (name, try sqlValue(value, field: name))
+        }.sorted { $0.0 < $1.0 }
+    }
+
+    /// The predicates of `where{ … }`.
+    func predicates(_ table: LuaValue, entity: Entity) throws -> [Predicate] {
+        guard case .table(let dict) = table else {
+            if case .array = table { throw QueryError("where{} takes field = value pairs, such as where{ kind = 'rural' }") }
+            return []
+        }
+        var result: [Predicate] = []
+        for (key, value) in dict.sorted(by: { "\($0.key)" < "\($1.key)" }) {
+            guard case .string(let path) = key else { throw QueryError("where{}: field names are strings; got \(key)") }
+            if case .table(let ops) = value, ops[.string("id")] == nil {
+                for (opKey, operand) in ops.sorted(by: { "\($0.key)" < "\($1.key)" }) {
+                    guard case .string(let op) = opKey else { throw QueryError("\(path): operators are named, such as { gt = 2 }") }
+                    switch op {
+                    case "in", "not_in":
+                        let values: [LuaValue]
+                        switch operand {
+                        case .array(let a): values = a
+                        case .table(let t) where t.isEmpty: values = []
+                        default: throw QueryError("\(path) \(op): give a list, such as { \"in\" = { 'a', 'b' } }")
+                        }
+                        result.append(.among(path: path, try values.map { try sqlValue($0, field: path) }, negated: op == "not_in"))
+                    default:
+                        guard let comparison = Comparison(rawValue: op) else {
+                            throw QueryError("\(path): unknown operator '\(op)'; operators: \(Comparison.allCases.map(\.rawValue).joined(separator: ", ")), in, not_in")
+                        }
+                        result.append(.compare(path: path, comparison, try sqlValue(operand, field: path)))
+                    }
+                }
+                continue
+            }
+            if case .array(let values) = value {
+                result.append(.among(path: path, try values.map { try sqlValue($0, field: path) }, negated: false))
+                continue
+            }
+            let v = try sqlValue(value, field: path)
+            if let virtual = try VirtualField.predicate(path, v, entity: entity, schema: schema, asOf: asOf) {
+                result.append(virtual)
+            } else {
+                result.append(.compare(path: path, .eq, v))
+            }
+        }
+        return result
+    }
+}
+
+/// Takes the value on top of the stack into the registry as a `LuaReference`.
+enum LuaReferenceBox {
+    static func take(_ L: OpaquePointer) -> LuaReference {
+        let stack = LuaStack(L)
+        defer { stack.pop() }
+        return stack.reference(at: -1)
+    }
+}

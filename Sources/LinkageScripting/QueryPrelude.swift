@@ -1,0 +1,166 @@
+/// The Lua half of the query API: record metatables (relations, methods, helpful errors) built on
+/// the Swift primitives of QueryModule. Written in Lua because it composes queries the way a user
+/// would, and because code that calls back into Lua belongs in Lua, not in a Swift frame.
+enum QueryPrelude {
+    static let source = #"""
+local P = ...
+local C = P.collections
+
+-- Related records are read once per id and kept until the register changes, so a loop over
+-- 7,790 households reading h.village.name reads each village once.
+local cache, stamp = {}, -1
+local function related(tbl, id)
+  if id == nil then return nil end
+  local now = P.changes()
+  if now ~= stamp then cache, stamp = {}, now end
+  local t = cache[tbl]
+  if not t then t = {}; cache[tbl] = t end
+  local r = t[id]
+  if r == nil then r = P.get(tbl, id) or false; t[id] = r end
+  return r or nil
+end
+
+local function date_of(opts)
+  if type(opts) == "string" then return opts end
+  if type(opts) == "table" then return opts.as_of or opts.date end
+  return nil
+end
+
+local function active_link(l) return l .. ".start_date <= ? AND (" .. l .. ".end_date IS NULL OR " .. l .. ".end_date > ?)" end
+
+-- coll linked (actively, on a date) to the record through link.<column>
+local function linked_to(coll, root, linker_column, target_column)
+  return function(self, opts)
+    local d = date_of(opts) or P.as_of()
+    return C[coll]:where("EXISTS (SELECT 1 FROM link AS l WHERE l." .. linker_column .. " = " .. root ..
+      ".id AND l." .. target_column .. " = ? AND " .. active_link("l") .. ")", self.id, d, d)
+  end
+end
+local function linking(coll, root, target_column, linker_column)
+  return linked_to(coll, root, target_column, linker_column)
+end
+
+-- has-many: the rows of another collection that point at this record
+local function children(coll, relation)
+  return function(self, filter)
+    local q = C[coll]:where{ [relation] = self.id }
+    if type(filter) == "table" then
+      local rest, any = {}, false
+      for k, v in pairs(filter) do
+        if k == "as_of" then q = q:active(v) else rest[k] = v; any = true end
+      end
+      if any then q = q:where(rest) end
+    end
+    return q
+  end
+end
+
+local function link_method(kind)
+  return function(self, target, opts)
+    if type(target) ~= "table" or target.id == nil then
+      error("link: give the record to link (a household, village or community)", 2)
+    end
+    local mt = getmetatable(target)
+    local what = mt and mt.__table
+    if what ~= "household" and what ~= "village" then
+      error("link: a " .. kind .. " links households, villages and communities, not " .. tostring(what), 2)
+    end
+    return P.link(kind, self.id, what, target.id, date_of(opts) or (type(opts) == "table" and opts.since) or nil)
+  end
+end
+
+local methods = {
+  household = {
+    cadres = linking("cadres", "cadre", "cadre_id", "household_id"),
+    links = children("links", "household"), visits = children("visits", "household"),
+    activities = children("activities", "household"), problems = children("problems", "household"),
+    surveys = children("surveys", "household"),
+  },
+  village = {
+    cadres = linking("cadres", "cadre", "cadre_id", "village_id"),
+    units = linking("units", "unit", "unit_id", "village_id"),
+    households = children("households", "village"), links = children("links", "village"),
+    visits = children("visits", "village"), activities = children("activities", "village"),
+    problems = children("problems", "village"),
+  },
+  area = {
+    villages = children("villages", "area"), communities = children("communities", "area"),
+    units = children("units", "area"),
+    households = function(self, filter)
+      local q = C.households:where{ area = self.id }
+      if filter then q = q:where(filter) end
+      return q
+    end,
+  },
+  unit = {
+    cadres = children("cadres", "unit"), links = children("links", "unit"),
+    visits = children("visits", "unit"), activities = children("activities", "unit"),
+    villages = linked_to("villages", "village", "unit_id", "village_id"),
+    communities = linked_to("communities", "village", "unit_id", "village_id"),
+    link = link_method("unit"),
+  },
+  cadre = {
+    households = linked_to("households", "household", "cadre_id", "household_id"),
+    villages = linked_to("villages", "village", "cadre_id", "village_id"),
+    communities = linked_to("communities", "village", "cadre_id", "village_id"),
+    links = children("links", "cadre"), visits = children("visits", "cadre"),
+    activities = children("activities", "cadre"),
+    link = link_method("cadre"),
+    handover = function(self, successor, opts)
+      if type(successor) ~= "table" or successor.id == nil then
+        error("handover: give the successor cadre record", 2)
+      end
+      opts = opts or {}
+      return P.handover(self.id, successor.id, opts.date, opts.reason or "其他")
+    end,
+  },
+  link = {
+    close = function(self, opts)
+      opts = opts or {}
+      local fresh = P.end_link(self.id, opts.date, opts.reason or "其他")
+      for k in pairs(self) do self[k] = nil end
+      for k, v in pairs(fresh) do self[k] = v end
+      return self
+    end,
+  },
+}
+
+local metatables = {}
+for _, tname in ipairs(P.tables) do
+  local columns = {}
+  for _, c in ipairs(P.columns(tname)) do columns[c] = true end
+  local relations = P.relations(tname)
+  local own = methods[tname] or {}
+  local valid = {}
+  for c in pairs(columns) do valid[#valid + 1] = c end
+  for r in pairs(relations) do valid[#valid + 1] = r end
+  for m in pairs(own) do valid[#valid + 1] = m .. "()" end
+  valid[#valid + 1] = "update()"
+  table.sort(valid)
+  valid = table.concat(valid, ", ")
+
+  local mt = { __name = "record:" .. tname, __table = tname }
+  own.update = function(self, fields)
+    local fresh = P.update(tname, self.id, fields)
+    for k in pairs(self) do self[k] = nil end
+    for k, v in pairs(fresh) do self[k] = v end
+    return self
+  end
+  mt.__index = function(rec, key)
+    local rel = relations[key]
+    if rel then return related(rel.table, rawget(rec, rel.column)) end
+    local m = own[key]
+    if m then return m end
+    if columns[key] then return nil end
+    error(("unknown field '%s' of %s; valid: %s"):format(tostring(key), tname, valid), 2)
+  end
+  local label = ({ household = "head_name", cadre = "name", area = "name", village = "name", unit = "name" })[tname]
+  mt.__tostring = function(rec)
+    local name = label and rawget(rec, label)
+    return tname .. " " .. tostring(rawget(rec, "id")) .. (name and (" " .. name) or "")
+  end
+  metatables[tname] = mt
+end
+return metatables
+"""#
+}
