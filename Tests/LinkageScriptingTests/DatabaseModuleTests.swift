@@ -116,7 +116,7 @@ final class DatabaseModuleTests: XCTestCase {
 
     func testSQLErrorsAreLuaErrorsWithSQLitesMessage() throws {
         XCTAssertEqual(try run("local ok, e = pcall(db.exec, 'SELEC 1') return ok, e"),
-                       [false, "SQL error: near \"SELEC\": syntax error (in: SELEC 1)"])
+                       [false, "test:1: SQL error: near \"SELEC\": syntax error (in: SELEC 1)"])
         XCTAssertThrowsError(try run("db.query('SELECT * FROM nowhere')")) { e in
             XCTAssertTrue("\(e)".contains("no such table: nowhere"), "\(e)")
         }

@@ -29,8 +29,8 @@ final class LuaLifetimeTests: XCTestCase {
         let lua = LuaState()
         _ = installRecords(in: lua)
         XCTAssertEqual(try lua.run("local r = record(21) return r.id, r:double(), tostring(r), r.missing"), [21, 42, "Record(21)", .nil])
-        XCTAssertEqual(try lua.run("local r = record(1) return select(2, pcall(r.double, 5))"),
-                       ["calling 'double' on bad self (Record expected, got number); use ':' not '.'"])
+        XCTAssertEqual(try lua.run("local r = record(1) return select(2, pcall(r.double, 5))", chunkName: "=t"),
+                       ["t:1: calling 'double' on bad self (Record expected, got number); use ':' not '.'"])
     }
 
     func testAMillionUserdataAreCollectedAndMemoryStaysFlat() throws {
