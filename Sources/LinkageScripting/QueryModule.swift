@@ -17,6 +17,8 @@ final class QueryModule {
     private var metatables: [String: Int32] = [:]
     /// The date the domain filters ask about when none is given.
     var asOf: String
+    /// How many single records were read by id (relations); tests use it to prove there is no N+1.
+    private(set) var recordReads = 0
 
     init(database: DatabaseModule, db: Database, L: OpaquePointer) throws {
         self.database = database
@@ -60,6 +62,7 @@ final class QueryModule {
         return [
             "get": f("get") { [unowned self] call in
                 let table = try call.string(1)
+                self.recordReads += 1
                 try self.pushRecord(table: table, id: try call.integer(2), on: call)
                 return 1
             },

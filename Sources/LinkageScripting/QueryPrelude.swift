@@ -28,16 +28,14 @@ end
 
 local function active_link(l) return l .. ".start_date <= ? AND (" .. l .. ".end_date IS NULL OR " .. l .. ".end_date > ?)" end
 
--- coll linked (actively, on a date) to the record through link.<column>
-local function linked_to(coll, root, linker_column, target_column)
+-- The rows of coll linked (actively, on a date) with the record: a link whose root_column points
+-- at the row and whose self_column points at the record.
+local function linked(coll, root, root_column, self_column)
   return function(self, opts)
     local d = date_of(opts) or P.as_of()
-    return C[coll]:where("EXISTS (SELECT 1 FROM link AS l WHERE l." .. linker_column .. " = " .. root ..
-      ".id AND l." .. target_column .. " = ? AND " .. active_link("l") .. ")", self.id, d, d)
+    return C[coll]:where("EXISTS (SELECT 1 FROM link AS l WHERE l." .. root_column .. " = " .. root ..
+      ".id AND l." .. self_column .. " = ? AND " .. active_link("l") .. ")", self.id, d, d)
   end
-end
-local function linking(coll, root, target_column, linker_column)
-  return linked_to(coll, root, target_column, linker_column)
 end
 
 -- has-many: the rows of another collection that point at this record
@@ -71,14 +69,14 @@ end
 
 local methods = {
   household = {
-    cadres = linking("cadres", "cadre", "cadre_id", "household_id"),
+    cadres = linked("cadres", "cadre", "cadre_id", "household_id"),
     links = children("links", "household"), visits = children("visits", "household"),
     activities = children("activities", "household"), problems = children("problems", "household"),
     surveys = children("surveys", "household"),
   },
   village = {
-    cadres = linking("cadres", "cadre", "cadre_id", "village_id"),
-    units = linking("units", "unit", "unit_id", "village_id"),
+    cadres = linked("cadres", "cadre", "cadre_id", "village_id"),
+    units = linked("units", "unit", "unit_id", "village_id"),
     households = children("households", "village"), links = children("links", "village"),
     visits = children("visits", "village"), activities = children("activities", "village"),
     problems = children("problems", "village"),
@@ -95,14 +93,14 @@ local methods = {
   unit = {
     cadres = children("cadres", "unit"), links = children("links", "unit"),
     visits = children("visits", "unit"), activities = children("activities", "unit"),
-    villages = linked_to("villages", "village", "unit_id", "village_id"),
-    communities = linked_to("communities", "village", "unit_id", "village_id"),
+    villages = linked("villages", "village", "village_id", "unit_id"),
+    communities = linked("communities", "village", "village_id", "unit_id"),
     link = link_method("unit"),
   },
   cadre = {
-    households = linked_to("households", "household", "cadre_id", "household_id"),
-    villages = linked_to("villages", "village", "cadre_id", "village_id"),
-    communities = linked_to("communities", "village", "cadre_id", "village_id"),
+    households = linked("households", "household", "household_id", "cadre_id"),
+    villages = linked("villages", "village", "village_id", "cadre_id"),
+    communities = linked("communities", "village", "village_id", "cadre_id"),
     links = children("links", "cadre"), visits = children("visits", "cadre"),
     activities = children("activities", "cadre"),
     link = link_method("cadre"),

@@ -12,7 +12,7 @@ public final class ScriptEngine {
     public let lua: LuaState
     private let connection: OpaquePointer
     private let database: DatabaseModule
-    private var queries: QueryModule!
+    private(set) var queries: QueryModule!
 
     private init(db: Database, connection: OpaquePointer) throws {
         self.connection = connection
