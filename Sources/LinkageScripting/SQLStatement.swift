@@ -187,7 +187,8 @@ struct SQLError: Error, CustomStringConvertible {
     let sql: String
 
     init(connection: OpaquePointer, sql: String) {
-        message = String(cString: sqlite3_errmsg(connection))
+        message = sqlite3_errcode(connection) & 0xff == SQLITE_READONLY
+            ? ReadOnlyMessage.text : String(cString: sqlite3_errmsg(connection))
         self.sql = sql
     }
 

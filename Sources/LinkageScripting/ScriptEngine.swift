@@ -13,14 +13,23 @@ public final class ScriptEngine {
     private let connection: OpaquePointer
     private let database: DatabaseModule
     private(set) var queries: QueryModule!
+    private let db: Database
+    private let readOnly: Bool
+    /// The audit session of the transaction in progress.
+    private var session: Int64?
+    /// What the last dry run would have changed (nil unless it was a dry run).
+    public private(set) var dryRunChanges: [AuditEntry]?
 
-    private init(db: Database, connection: OpaquePointer) throws {
+    private init(db: Database, connection: OpaquePointer, readOnly: Bool, showPII: Bool) throws {
         self.connection = connection
+        self.db = db
+        self.readOnly = readOnly
         lua = LuaState()
         database = DatabaseModule(connection: connection)
         try database.install(in: lua)
         queries = try QueryModule(database: database, db: db, L: lua.L)
         try queries.install(in: lua)
+        try lua.run(PrivacyPrelude.source(showPII: showPII), chunkName: "=(linkage privacy)")
         installExit()
     }
 
@@ -28,7 +37,7 @@ public final class ScriptEngine {
     /// `os.exit()`, `os.exit(true)` or `os.exit(0)`, rolled back for any other code.
     private func installExit() {
         let connection = self.connection
-        lua.register(module: "os", functions: ["exit": { call in
+        lua.register(module: "os", functions: ["exit": { [unowned self] call in
             let code: Int32
             switch call.value(1) {
             case .nil, .boolean(true): code = 0
@@ -36,6 +45,7 @@ public final class ScriptEngine {
             default: code = Int32(truncatingIfNeeded: try call.integer(1))
             }
             if sqlite3_get_autocommit(connection) == 0 {
+                if code == 0 { try self.closeSession() }
                 sqlite3_exec(connection, code == 0 ? "COMMIT" : "ROLLBACK", nil, nil, nil)
             }
             fflush(nil)
@@ -44,12 +54,12 @@ public final class ScriptEngine {
     }
 
     /// Runs `body` with an engine on `register`.
-    public static func with<T>(_ register: Register, _ body: (ScriptEngine) throws -> T) throws -> T {
+    public static func with<T>(_ register: Register, showPII: Bool = false, _ body: (ScriptEngine) throws -> T) throws -> T {
         try register.queue.inDatabase { db in
             guard let connection = db.sqliteConnection else {
                 throw RegisterError.cannotOpen(path: register.path, reason: "the connection is closed")
             }
-            let engine = try ScriptEngine(db: db, connection: connection)
+            let engine = try ScriptEngine(db: db, connection: connection, readOnly: register.readOnly, showPII: showPII)
             defer {
                 engine.lua.close()
                 engine.database.close()
@@ -61,18 +71,36 @@ public final class ScriptEngine {
     // MARK: transactions
 
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws. A
-    /// script that ended the transaction itself (`db.exec("COMMIT")`) is left as it is.
-    public func inTransaction<T>(_ body: () throws -> T) throws -> T {
+    /// script that ended the transaction itself (`db.exec("COMMIT")`) is left as it is. Changes are
+    /// audited under `audit`; a dry run records what would change in `dryRunChanges`, then rolls back.
+    public func inTransaction<T>(audit: AuditSource? = nil, dryRun: Bool = false, _ body: () throws -> T) throws -> T {
         try execute("BEGIN")
+        dryRunChanges = nil
         let result: T
         do {
+            if let audit, !readOnly { session = try AuditLog.open(db, audit) }
             result = try body()
         } catch {
+            session = nil
             if sqlite3_get_autocommit(connection) == 0 { try? execute("ROLLBACK") }
             throw error
         }
-        if sqlite3_get_autocommit(connection) == 0 { try execute("COMMIT") }
+        guard sqlite3_get_autocommit(connection) == 0 else { session = nil; return result }
+        if dryRun {
+            dryRunChanges = try session.map { try AuditLog.entries(db, session: $0) } ?? []
+            session = nil
+            try execute("ROLLBACK")
+            return result
+        }
+        try closeSession()
+        try execute("COMMIT")
         return result
+    }
+
+    private func closeSession() throws {
+        guard let id = session else { return }
+        session = nil
+        try AuditLog.close(db, session: id)
     }
 
     private func execute(_ sql: String) throws {

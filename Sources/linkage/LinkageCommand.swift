@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import LinkageModel
 import LinkageScripting
 
 struct LinkageCommand: ParsableCommand {
@@ -9,9 +11,10 @@ struct LinkageCommand: ParsableCommand {
             With -e, runs each chunk in one transaction and prints the values it returns, as the lua \
             REPL does. Exit codes: 0 success; 1 the script failed; 2 usage or input error.
             """,
-        subcommands: [RunCommand.self, InitCommand.self])
+        subcommands: [RunCommand.self, InitCommand.self, AuditCommand.self])
 
     @OptionGroup var database: DatabaseOptions
+    @OptionGroup var options: ScriptOptions
 
     @Option(name: .customShort("e"), help: ArgumentHelp("Run a Lua chunk and print what it returns (repeatable).", valueName: "code"))
     var execute: [String] = []
@@ -20,11 +23,14 @@ struct LinkageCommand: ParsableCommand {
         guard !execute.isEmpty else {
             throw Failure.input("the interactive console is not built yet; run a script with 'linkage run FILE' or a chunk with 'linkage -e CODE' (see 'linkage --help')")
         }
-        let register = try database.open()
-        try ScriptEngine.with(register) { engine in
-            try engine.inTransaction {
+        let register = try database.open(mode: options.mode)
+        let code = execute.joined(separator: "\n")
+        let audit = ScriptOptions.audit(source: "-e", code: Data(code.utf8), command: code)
+        try ScriptEngine.with(register, showPII: options.showPII) { engine in
+            try engine.inTransaction(audit: audit, dryRun: options.dryRun) {
                 for code in execute { try engine.evaluate(code) }
             }
+            if let changes = engine.dryRunChanges { print(DryRunReport.text(changes, mask: options.showPII ? { $0 } : Privacy.mask)) }
         }
     }
 }

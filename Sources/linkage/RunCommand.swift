@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LinkageModel
 import LinkageScripting
 
 struct RunCommand: ParsableCommand {
@@ -14,6 +15,7 @@ struct RunCommand: ParsableCommand {
             """)
 
     @OptionGroup var database: DatabaseOptions
+    @OptionGroup var options: ScriptOptions
 
     @Argument(help: ArgumentHelp("The Lua script to run.", valueName: "script"))
     var script: String
@@ -34,14 +36,16 @@ struct RunCommand: ParsableCommand {
             let why = FileManager.default.fileExists(atPath: script) ? "it is not readable" : "no such file"
             throw Failure.input("cannot open script \(script): \(why)")
         }
-        let register = try database.open()
+        let register = try database.open(mode: options.mode)
+        let audit = ScriptOptions.audit(source: script, code: FileManager.default.contents(atPath: script) ?? Data())
         // What came before the script on the command line becomes arg[-n...-1], as in lua.
         let argv = CommandLine.arguments
         let before = Array(argv.prefix(RunCommand.position(of: script, in: argv)))
-        try ScriptEngine.with(register) { engine in
-            try engine.inTransaction {
+        try ScriptEngine.with(register, showPII: options.showPII) { engine in
+            try engine.inTransaction(audit: audit, dryRun: options.dryRun) {
                 try engine.runFile(script, arguments: arguments, before: before)
             }
+            if let changes = engine.dryRunChanges { print(DryRunReport.text(changes, mask: options.showPII ? { $0 } : Privacy.mask)) }
         }
     }
 
