@@ -113,21 +113,30 @@ final class DatabaseModule {
 
     private func exec(_ call: LuaCall) throws -> Int32 {
         var sql = try call.string(1)
-        let before = sqlite3_total_changes64(connection)
+        // sqlite3_changes64 counts the rows of each statement itself, not those its triggers (the
+        // audit log) write.
+        var changed: Int64 = 0
+        // A statement that wrote nothing at all (CREATE …) leaves sqlite3_changes64 at the last
+        // writer's count, so it only counts when the total moved.
+        func run(_ s: SQLStatement) throws {
+            let before = sqlite3_total_changes64(connection)
+            while try s.step() {}
+            if sqlite3_total_changes64(connection) != before { changed += sqlite3_changes64(connection) }
+        }
         if call.count > 1 {
             let s = try prepared(call)
             defer { giveBack(s) }
-            while try s.step() {}
+            try run(s)
         } else {
             // No bound values: a script of several statements is allowed, as in sqlite3_exec.
             while true {
                 let (stmt, rest) = try SQLStatement.prepare(connection: connection, sql: sql)
-                if let stmt { while try stmt.step() {} }
+                if let stmt { try run(stmt) }
                 guard let rest else { break }
                 sql = rest
             }
         }
-        call.push(.integer(sqlite3_total_changes64(connection) - before))
+        call.push(.integer(changed))
         return 1
     }
 

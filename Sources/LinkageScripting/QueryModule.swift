@@ -104,6 +104,12 @@ final class QueryModule {
                                              on: try call.optionalString(3) ?? self.asOf, reason: try call.string(4))
                 return call.returning(.integer(Int64(n)))
             },
+            "help_text": f("help_text") { call in
+                call.returning(.string(HelpCatalog.text(try call.optionalString(1))))
+            },
+            "help_keys": f("help_keys") { call in
+                call.returning(.array(HelpCatalog.entries.map { .string($0.key) }))
+            },
             "as_of": f("as_of") { [unowned self] call in
                 if let date = try call.optionalString(1) { self.asOf = try DateText.check(date, field: "as_of") }
                 return call.returning(.string(self.asOf))

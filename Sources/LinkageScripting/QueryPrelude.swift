@@ -159,6 +159,37 @@ for _, tname in ipairs(P.tables) do
   end
   metatables[tname] = mt
 end
+
+-- help(): by name, by collection, by function, by record.
+local help_of = {}
+local keys = {}
+for _, k in ipairs(P.help_keys()) do keys[k] = true end
+for name in pairs(db) do if keys["db." .. name] then help_of[db[name]] = "db." .. name end end
+for k in pairs(keys) do
+  if not k:find("[.:]") and k ~= "collection" and k ~= "record" then
+    local ok, f = pcall(function() return C.households[k] end)
+    if ok and f then help_of[f] = k end
+  end
+end
+for _, own in pairs(methods) do
+  for m, f in pairs(own) do help_of[f] = keys["record:" .. m] and ("record:" .. m) or "record" end
+end
+linkage = linkage or {}
+linkage.as_of = P.as_of
+help_of[linkage.as_of] = "linkage.as_of"
+function help(x)
+  local key
+  if x == nil then key = nil
+  elseif type(x) == "string" then key = x
+  elseif help_of[x] then key = help_of[x]
+  elseif type(x) == "userdata" and tostring(getmetatable(x) and getmetatable(x).__name) == "linkage.query" then key = "collection"
+  elseif type(x) == "table" and getmetatable(x) and getmetatable(x).__table then key = "record"
+  else
+    print("no help for a " .. type(x) .. "; try help()")
+    return
+  end
+  print(P.help_text(key))
+end
 return metatables
 """#
 }

@@ -48,6 +48,7 @@ final class SQLStatement {
 
     var parameterCount: Int32 { sqlite3_bind_parameter_count(handle) }
 
+
     func reset() {
         sqlite3_reset(handle)
         sqlite3_clear_bindings(handle)

@@ -1,0 +1,160 @@
+/// The reference of the Lua API: one entry per function, each with a runnable example. `help()`
+/// prints from it and docs/lua-api.md is generated from it (`linkage help --markdown`), so the two
+/// cannot drift; a test runs every example.
+public struct HelpEntry: Sendable {
+    public let key: String
+    public let usage: String
+    public let summary: String
+    public let example: String
+}
+
+public enum HelpCatalog {
+    public static let overview = """
+        Linkage: Lua 5.4 over the linkage register.
+
+          db            raw SQL: db.query, db.rows, db.exec, db.value, db.transaction
+          collections   areas villages communities households units cadres links visits
+                        activities problems surveys — queries that run as one SQL statement
+          records       rows of a collection: fields, relations (h.village.area.name), methods
+          linkage       linkage.as_of(date): the date domain filters ask about (default today)
+
+        help(households)          the methods of a collection
+        help(households.where)    one method;   help("record")   what records can do
+        help("db.exec")           one function by name
+        """
+
+    public static let entries: [HelpEntry] = [
+        // db
+        HelpEntry(key: "db.query", usage: "db.query(sql, ...) --> { row, ... }",
+                  summary: "Runs a SELECT and returns every row as a table keyed by column name. Values are bound: positional (?) as extra arguments or one list, named (:name) as one table.",
+                  example: "local rows = db.query('SELECT name FROM area WHERE kind = ? ORDER BY code', 'township')\nassert(rows[1].name == '玉泉镇')"),
+        HelpEntry(key: "db.rows", usage: "for row in db.rows(sql, ...) do ... end",
+                  summary: "Streams the rows of a SELECT in constant memory; breaking out of the loop closes the statement.",
+                  example: "local n = 0\nfor r in db.rows('SELECT id FROM household WHERE kind = :kind', { kind = 'urban' }) do n = n + 1 end\nassert(n == 3)"),
+        HelpEntry(key: "db.exec", usage: "db.exec(sql, ...) --> changed rows",
+                  summary: "Runs a statement that changes the register and returns how many rows it changed. Without bound values it may run several statements.",
+                  example: "local n = db.exec('UPDATE household SET address = ? WHERE village_id = ?', '一组', 1)\nassert(n == 4)"),
+        HelpEntry(key: "db.value", usage: "db.value(sql, ...) --> value or nil",
+                  summary: "The first column of the first row.",
+                  example: "assert(db.value('SELECT count(*) FROM household') == 15)"),
+        HelpEntry(key: "db.transaction", usage: "db.transaction(fn, ...) --> fn's results",
+                  summary: "Runs fn as a unit: if it raises, its changes are rolled back and the error re-raised. Nests (as savepoints) inside the run's own transaction.",
+                  example: "local ok = pcall(db.transaction, function()\n  db.exec(\"UPDATE area SET name = 'x' WHERE id = 1\")\n  error('changed my mind')\nend)\nassert(not ok and areas:get(1).name == '太京镇')"),
+        // collections
+        HelpEntry(key: "collection", usage: "households, cadres, villages, ...",
+                  summary: "A collection is a query of one kind of record. Chaining (where, order_by, limit …) returns a new query; nothing runs until a method such as count, list or a for loop asks for rows, and then it runs as one SQL statement.",
+                  example: "local rural = households:where{ kind = 'rural' }\nassert(#rural == 12 and households:count() == 15)"),
+        HelpEntry(key: "where", usage: "q:where{ field = value, ... }   q:where(\"sql ?\", ...)",
+                  summary: "Filters rows. A value compares for equality; { lt, le, gt, ge, ne, like, ['in'], not_in } compare otherwise; a list means in. Fields may go through relations ('village.area.name') or aliases (township). A record compares by id, a string with a relation by name or code. Also: linked (households), covered (villages), eligible (cadres), active (links), year (anything dated).",
+                  example: "assert(households:where{ township = '太京镇', income = { gt = 2000 } }:count() == 4)\nassert(households:where('income < ? AND members > ?', 1800, 2):count() == 3)"),
+        HelpEntry(key: "order_by", usage: "q:order_by('field', '-other', 'third desc')",
+                  summary: "Orders rows; a leading '-' or a trailing 'desc' sorts descending.",
+                  example: "assert(households:order_by('-income', 'id'):first().head_name == '居民13')"),
+        HelpEntry(key: "limit", usage: "q:limit(n)", summary: "At most n rows.",
+                  example: "assert(#households:limit(5):list() == 5)"),
+        HelpEntry(key: "offset", usage: "q:offset(n)", summary: "Skips the first n rows.",
+                  example: "assert(households:order_by('id'):offset(2):first().id == 3)"),
+        HelpEntry(key: "count", usage: "q:count() --> n   (also #q)", summary: "How many rows.",
+                  example: "assert(villages:count() == 3 and #communities == 1)"),
+        HelpEntry(key: "exists", usage: "q:exists() --> boolean", summary: "Whether there is any row.",
+                  example: "assert(households:where{ kind = 'urban' }:exists())"),
+        HelpEntry(key: "first", usage: "q:first() --> record or nil", summary: "The first row, in the query's order.",
+                  example: "assert(areas:order_by('code'):first().name == '大城街道')"),
+        HelpEntry(key: "list", usage: "q:list() --> { record, ... }", summary: "Every row, as a list of records.",
+                  example: "local l = communities:list()\nassert(#l == 1 and l[1].name == '环城社区')"),
+        HelpEntry(key: "get", usage: "collection:get(id) --> record or nil", summary: "The record with this id.",
+                  example: "assert(households:get(1).head_name == '户主1')"),
+        HelpEntry(key: "find", usage: "collection:find{ field = value } --> record or nil", summary: "The first record matching.",
+                  example: "assert(cadres:find{ name = '李明' }.role == 'township_principal')"),
+        HelpEntry(key: "pluck", usage: "q:pluck('field') --> { value, ... }", summary: "The values of one field.",
+                  example: "assert(table.concat(areas:order_by('code'):pluck('name'), ',') == '大城街道,玉泉镇,太京镇')"),
+        HelpEntry(key: "sum", usage: "q:sum('field')   q:avg   q:min   q:max", summary: "Aggregates of a field, computed by SQLite.",
+                  example: "assert(households:where{ kind = 'urban' }:sum('income') == 12000)\nassert(households:max('members') == 5)"),
+        HelpEntry(key: "group_count", usage: "q:group_count('field') --> { { field = v, count = n }, ... }",
+                  summary: "Rows per value of a field (through relations too), largest first.",
+                  example: "local g = households:group_count('township')\nassert(g[1].township == '太京镇' and g[1].count == 8)"),
+        HelpEntry(key: "sql", usage: "q:sql() --> text, values", summary: "The SQL the query runs, with its bound values.",
+                  example: "local text, values = households:where{ kind = 'urban' }:sql()\nassert(text:find('WHERE household.kind = ?', 1, true) and values[1] == 'urban')"),
+        HelpEntry(key: "update", usage: "q:update{ field = value, ... } --> changed rows",
+                  summary: "Changes every row of the query in one statement; values are checked first (type, enumeration).",
+                  example: "assert(households:where{ township = '太京镇' }:update{ housing_secured = true } == 8)"),
+        HelpEntry(key: "delete", usage: "q:delete() --> deleted rows",
+                  summary: "Deletes every row of the query in one statement. Households, cadres, units and villages with links are never deleted (history); links are only ended.",
+                  example: "assert(surveys:where{ year = 2011 }:delete() == 0)"),
+        HelpEntry(key: "add", usage: "collection:add{ field = value, ... } --> record",
+                  summary: "Adds a record after checking every field: required fields, types, enumerations, references, the resident ID's check character. Relations may be given by name (village = v).",
+                  example: "local h = households:add{ village = villages:get(1), kind = 'rural', head_name = '新户',\n  resident_id = '34052419800101001X', main_cause = '因病', members = 3 }\nassert(h.village.name == '窝驼村')"),
+        HelpEntry(key: "each", usage: "for r in q:each() do ... end   (or: for r in q do ... end)",
+                  summary: "Streams the records of a query in constant memory.",
+                  example: "local n = 0\nfor h in households:where{ kind = 'urban' } do n = n + h.members end\nassert(n == 6)"),
+        HelpEntry(key: "linked", usage: "households:linked(date)   households:unlinked(date)",
+                  summary: "Households with (without) an active link to a cadre on the date (default linkage.as_of()).",
+                  example: "cadres:get(1):link(households:get(1), '2012-03-01')\nassert(households:linked('2012-06-30'):count() == 1 and households:unlinked():count() == 14)"),
+        HelpEntry(key: "uncovered", usage: "villages:uncovered(date)   communities:uncovered(date)",
+                  summary: "Villages or communities with no active link from a unit or cadre on the date (全面覆盖).",
+                  example: "units:get(2):link(villages:get(1), '2012-03-01')\nassert(villages:uncovered():count() == 2)"),
+        HelpEntry(key: "eligible", usage: "cadres:eligible(date)",
+                  summary: "Cadres who may link households: not excluded staff (teachers, medical, enterprise, logistics), still serving.",
+                  example: "assert(cadres:eligible():count() == 4)"),
+        HelpEntry(key: "active", usage: "links:active(date)", summary: "Links active on the date: started on or before it and not ended by it.",
+                  example: "cadres:get(1):link(households:get(1), '2012-03-01')\nassert(links:active('2012-02-01'):count() == 0 and links:active('2012-03-01'):count() == 1)"),
+        // records
+        HelpEntry(key: "record", usage: "h.head_name   h.village.area.name   h:update{ … }   h:cadres()",
+                  summary: "A record is a Lua table of its row's fields. Relations read as fields (h.village, c.unit, l.successor) and are read once per id. Methods: update{…}; households: cadres(date), links, visits{…}, activities, problems, surveys; villages: cadres, units, households …; cadres: households(date), villages(date), link(target, {since}), handover(successor, {date, reason}); units: cadres, villages(date), link(village, {since}); links: close{date, reason}. An unknown field is an error that lists the valid ones.",
+                  example: "local h = households:get(1)\nassert(h.village.area.name == '太京镇' and tostring(h) == 'household 1 户主1')"),
+        HelpEntry(key: "record:update", usage: "record:update{ field = value, ... } --> record",
+                  summary: "Changes fields of one record after checking them, and refreshes the record.",
+                  example: "local h = households:get(1):update{ income = 3100 }\nassert(h.income == 3100)"),
+        HelpEntry(key: "record:link", usage: "cadre:link(target, { since = date })   unit:link(village, { since = date })",
+                  summary: "Starts a link (a cadre to a household, village or community; a unit to a village or community). Excluded staff never link; a target is linked once by the same linker.",
+                  example: "local l = cadres:get(2):link(households:get(3), { since = '2012-03-01' })\nassert(l.start_date == '2012-03-01' and l.household.head_name == '户主3')"),
+        HelpEntry(key: "record:close", usage: "link:close{ date = date, reason = '调离' | '疾病' | '退休' | '脱贫' | '其他' }",
+                  summary: "Ends a link; links are never deleted. A link ends once.",
+                  example: "local l = cadres:get(2):link(households:get(3), '2012-03-01'):close{ date = '2012-09-01', reason = '退休' }\nassert(l.end_reason == '退休')"),
+        HelpEntry(key: "record:handover", usage: "cadre:handover(successor, { date = date, reason = '调离' }) --> links moved",
+                  summary: "Ends every active link of the cadre on the date, recording the successor, and starts the same links for the successor (接替), in one step.",
+                  example: "local a = cadres:get(1)\na:link(households:get(1), '2012-03-01')\nassert(a:handover(cadres:get(2), { date = '2012-09-01', reason = '调离' }) == 1)\nassert(households:get(1):cadres('2012-10-01'):first().name == '王芳')\nassert(households:get(1):cadres('2012-08-01'):first().name == '李明')"),
+        HelpEntry(key: "record:cadres", usage: "household:cadres(date) --> query of cadres",
+                  summary: "The cadres linked to a household (or village) on a date: who was linked to whom, when.",
+                  example: "cadres:get(1):link(households:get(5), '2012-03-01')\nassert(households:get(5):cadres():first().name == '李明')"),
+        HelpEntry(key: "record:households", usage: "cadre:households(date) --> query of households",
+                  summary: "The households a cadre held on a date.",
+                  example: "cadres:get(1):link(households:get(5), '2012-03-01')\nassert(#cadres:get(1):households('2012-04-01') == 1)"),
+        HelpEntry(key: "record:visits", usage: "record:visits{ year = 2012 } --> query of visits",
+                  summary: "Visits to (or by) the record, optionally filtered; links, activities, problems and surveys work the same way.",
+                  example: "assert(households:get(1):visits{ year = 2012 }:count() == 0)"),
+        HelpEntry(key: "linkage.as_of", usage: "linkage.as_of(date) --> date",
+                  summary: "Sets (or, without an argument, tells) the date that linked, uncovered, eligible, active and record:cadres() ask about when none is given.",
+                  example: "linkage.as_of('2012-12-31')\nassert(linkage.as_of() == '2012-12-31')"),
+    ]
+
+    public static func entry(_ key: String) -> HelpEntry? { entries.first { $0.key == key } }
+
+    /// docs/lua-api.md.
+    public static var markdown: String {
+        var lines = ["# The Lua API", "", "Generated from the help of the `linkage` binary (`linkage help --markdown`); `help(...)` prints",
+                     "the same text in a session. Every example runs against a small register in the tests", "(Tests/LinkageScriptingTests/Fixtures/small-register.lua).", "",
+                     "```", overview, "```", ""]
+        for e in entries {
+            lines += ["## `\(e.key)`", "", "`\(e.usage)`", "", e.summary, "", "```lua", e.example, "```", ""]
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// The text `help(key)` prints.
+    public static func text(_ key: String?) -> String {
+        guard let key else { return overview }
+        if key == "collection" || Catalogued.collections.contains(key) {
+            let methods = entries.filter { !$0.key.contains(".") && !$0.key.contains(":") && $0.key != "collection" && $0.key != "record" }
+            return ([entry("collection")!.summary, ""] + methods.map { "  \($0.usage)" }).joined(separator: "\n")
+        }
+        guard let e = entry(key) else { return "no help for '\(key)'; try help()" }
+        return "\(e.usage)\n\n\(e.summary)\n\nExample:\n\(e.example.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))"
+    }
+}
+
+import LinkageModel
+
+enum Catalogued {
+    static let collections = Set(Catalog.collections.map(\.name))
+}
