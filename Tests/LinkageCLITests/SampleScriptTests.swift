@@ -1,0 +1,64 @@
+import Foundation
+import XCTest
+
+/// The scripts in samples/, run by the real binary against a small register.
+final class SampleScriptTests: LinkageCLITestCase {
+    private static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    private func sample(_ name: String) -> String { Self.root.appendingPathComponent("samples/\(name)").path }
+
+    override func setUpWithError() throws {
+        try super.setUpWithError()
+        let fixture = Self.root.appendingPathComponent("Tests/LinkageScriptingTests/Fixtures/small-register.lua").path
+        XCTAssertEqual(try linkage("--db", "test.db", "run", fixture).exitCode, 0)
+    }
+
+    func testQinzhouAreasThenHelloPrintTheAreasAndTheRules() throws {
+        let fresh = try linkage("--db", "fresh.db", "run", sample("qinzhou-areas.lua"))
+        XCTAssertEqual(fresh.stdout, "added 23 areas; the register has 23\n", "\(fresh)")
+        XCTAssertEqual(try linkage("--db", "fresh.db", "run", sample("qinzhou-areas.lua")).stdout, "added 0 areas; the register has 23\n")
+        let hello = try linkage("--db", "fresh.db", "run", sample("hello.lua"))
+        XCTAssertEqual(hello.exitCode, 0, "\(hello)")
+        XCTAssertTrue(hello.stdout.contains("乡镇 16:"), hello.stdout)
+        XCTAssertTrue(hello.stdout.contains("街道 7:"), hello.stdout)
+        XCTAssertTrue(hello.stdout.contains("principal_leader"), hello.stdout)
+        XCTAssertTrue(hello.stdout.contains("at least 4 visit, together at least 30 days"), hello.stdout)
+    }
+
+    func testUnlinkedHouseholdsFailsUntilEveryHouseholdIsLinked() throws {
+        let before = try linkage("--db", "test.db", "run", sample("unlinked-households.lua"), "玉泉镇", "2012-06-30")
+        XCTAssertEqual(before.exitCode, 1, "\(before)")
+        XCTAssertTrue(before.stdout.hasPrefix("玉泉镇, 2012-06-30: 4 of 4 households have no linked cadre"), before.stdout)
+        XCTAssertTrue(before.stdout.contains("620502********"), "resident IDs are masked: \(before.stdout)")
+        _ = try evaluate("for h in households:where{ township = '玉泉镇' } do cadres:get(3):link(h, '2012-03-01') end")
+        let after = try linkage("--db", "test.db", "run", sample("unlinked-households.lua"), "玉泉镇", "2012-06-30")
+        XCTAssertEqual(after.exitCode, 0, "\(after)")
+        XCTAssertEqual(try linkage("--db", "test.db", "run", sample("unlinked-households.lua")).exitCode, 2)
+    }
+
+    func testLinkCadreAndHandover() throws {
+        let link = try linkage("--db", "test.db", "run", sample("link-cadre.lua"), "李明", "620502197001010014", "2012-03-01")
+        XCTAssertEqual(link.stdout, "李明 (太京镇人民政府) now links 户主1 of 窝驼村 since 2012-03-01\n", "\(link)")
+        let teacher = try linkage("--db", "test.db", "run", sample("link-cadre.lua"), "刘老师", "620502197001010014")
+        XCTAssertEqual(teacher.exitCode, 1)
+        XCTAssertTrue(teacher.stderr.contains("link-cadre.lua:15: 刘老师 (cadre 4) is a teacher"), teacher.stderr)
+        let preview = try linkage("--db", "test.db", "run", "--dry-run", sample("handover.lua"), "李明", "王芳", "2012-09-01", "调离")
+        XCTAssertTrue(preview.stdout.contains("link: 1 inserted, 1 updated, 0 deleted"), "\(preview)")
+        XCTAssertEqual(try evaluate("return links:where{ end_date = { ne = '' } }:count()"), "0\n", "the preview changed nothing")
+        let done = try linkage("--db", "test.db", "run", sample("handover.lua"), "李明", "王芳", "2012-09-01", "调离")
+        XCTAssertEqual(done.stdout, "李明 handed 1 links to 王芳 on 2012-09-01 (调离)\n  households: 户主1\n", "\(done)")
+        XCTAssertEqual(try evaluate("return households:get(1):cadres('2012-09-01'):first().name, households:get(1):cadres('2012-08-31'):first().name"), "王芳\t李明\n")
+    }
+
+    func testFixColumnFromCSVIsAllOrNothing() throws {
+        _ = try write("incomes.csv", "\u{FEFF}resident_id,income\r\n620502197001010014,3100\r\n\"620502197001010022\",2900.5\r\n")
+        let ok = try linkage("--db", "test.db", "run", sample("fix-column-from-csv.lua"), "incomes.csv", "income")
+        XCTAssertEqual(ok.stdout, "incomes.csv: set income of 2 households\n", "\(ok)")
+        XCTAssertEqual(try evaluate("return households:get(1).income, households:get(2).income"), "3100.0\t2900.5\n")
+        _ = try write("bad.csv", "resident_id,income\n620502197001010030,5000\n620502197001010049,lots\n")
+        let bad = try linkage("--db", "test.db", "run", sample("fix-column-from-csv.lua"), "bad.csv", "income")
+        XCTAssertEqual(bad.exitCode, 1)
+        XCTAssertTrue(bad.stderr.contains("bad.csv:3:2: "), bad.stderr)
+        XCTAssertTrue(bad.stderr.contains("income is a number, not 'lots'"), bad.stderr)
+        XCTAssertEqual(try evaluate("return households:get(3).income"), "1450.0\n", "the good row before the bad one was not kept")
+    }
+}
