@@ -1,4 +1,5 @@
 import CLua
+import Foundation
 import GRDB
 import GRDBSQLite
 import LinkageModel
@@ -104,6 +105,11 @@ final class QueryModule {
                                              on: try call.optionalString(3) ?? self.asOf, reason: try call.string(4))
                 return call.returning(.integer(Int64(n)))
             },
+            "now": f("now") { call in
+                var t = timespec()
+                clock_gettime(CLOCK_MONOTONIC, &t)
+                return call.returning(.number(Double(t.tv_sec) + Double(t.tv_nsec) / 1e9))
+            },
             "help_text": f("help_text") { call in
                 call.returning(.string(HelpCatalog.text(try call.optionalString(1))))
             },
@@ -204,12 +210,12 @@ final class QueryModule {
     }
 
     /// The predicates of `where{ … }`.
-    func predicates(_ table: LuaValue, entity: Entity) throws -> [Predicate] {
+    func predicates(_ table: LuaValue, entity: Entity) throws -> [LinkageModel.Predicate] {
         guard case .table(let dict) = table else {
             if case .array = table { throw QueryError("where{} takes field = value pairs, such as where{ kind = 'rural' }") }
             return []
         }
-        var result: [Predicate] = []
+        var result: [LinkageModel.Predicate] = []
         for (key, value) in dict.sorted(by: { "\($0.key)" < "\($1.key)" }) {
             guard case .string(let path) = key else { throw QueryError("where{}: field names are strings; got \(key)") }
             if case .table(let ops) = value, ops[.string("id")] == nil {

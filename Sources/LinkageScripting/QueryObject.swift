@@ -57,6 +57,10 @@ final class QueryObject {
                 }
                 return try q.chained(next, call)
             },
+            "select": { q, call in
+                let fields = try (2...max(2, call.count)).map { try call.string($0) }
+                return try q.chained(q.query.selecting(fields), call)
+            },
             "limit": { q, call in try q.chained(q.query.limited(Int(try call.integer(2))), call) },
             "offset": { q, call in try q.chained(q.query.offset(by: Int(try call.integer(2))), call) },
             "count": { q, call in try q.module.pushValue(try q.generator().count(), on: call); return 1 },

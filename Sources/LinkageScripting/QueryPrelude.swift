@@ -176,7 +176,9 @@ for _, own in pairs(methods) do
 end
 linkage = linkage or {}
 linkage.as_of = P.as_of
+linkage.now = P.now
 help_of[linkage.as_of] = "linkage.as_of"
+help_of[linkage.now] = "linkage.now"
 function help(x)
   local key
   if x == nil then key = nil

@@ -6,6 +6,8 @@ public struct Query: Sendable {
     public private(set) var ordering: [(path: String, descending: Bool)] = []
     public private(set) var limit: Int?
     public private(set) var offset: Int?
+    /// The fields rows carry; nil for all of them.
+    public private(set) var fields: [String]?
 
     public init(_ entity: Entity) {
         self.entity = entity
@@ -26,6 +28,13 @@ public struct Query: Sendable {
     public func limited(_ n: Int) -> Query {
         var q = self
         q.limit = n
+        return q
+    }
+
+    /// Rows carry only these fields (and the id): less to read when a loop needs two fields.
+    public func selecting(_ fields: [String]) -> Query {
+        var q = self
+        q.fields = fields
         return q
     }
 

@@ -46,7 +46,14 @@ public struct SQLGenerator {
     mutating func build_select(_ columns: String? = nil) throws -> BoundSQL {
         let conditions = try whereClause()
         let order = try orderClause()
-        var text = "SELECT \(columns ?? root + ".*") FROM \(root)\(joinText)\(conditions)\(order)"
+        let projected = try columns ?? query.fields.map { fields in
+            try (["id"] + fields.filter { $0 != "id" }).map { path -> String in
+                let f = try resolve(path)
+                guard f.column != nil || f.target != nil else { throw QueryError("\(path) cannot be selected") }
+                return f.expression == "\(root).\(path)" ? f.expression : "\(f.expression) AS \"\(path)\""
+            }.joined(separator: ", ")
+        }
+        var text = "SELECT \(projected ?? root + ".*") FROM \(root)\(joinText)\(conditions)\(order)"
         if let limit = query.limit { text += " LIMIT \(limit)" }
         if let offset = query.offset { text += (query.limit == nil ? " LIMIT -1" : "") + " OFFSET \(offset)" }
         return BoundSQL(text: text, arguments: whereArguments)
