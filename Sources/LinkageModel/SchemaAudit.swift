@@ -40,7 +40,8 @@ extension Schema {
         try createAuditTriggers(db)
     }
 
-    /// One trigger per table and change, recording whole rows as JSON. Call again (after dropping
+    /// One trigger per table and change, recording rows as JSON (inserts and deletes whole, updates
+    /// the changed fields). Call again (after dropping
     /// the old ones) whenever a later step changes a table's columns.
     public static func createAuditTriggers(_ db: Database) throws {
         let session = "(SELECT id FROM audit_session WHERE closed_at IS NULL ORDER BY id DESC LIMIT 1)"
@@ -50,6 +51,11 @@ extension Schema {
                 "json_object(" + columns.map { "'\($0)', \(row).\($0)" }.joined(separator: ", ") + ")"
             }
             let changed = columns.map { "OLD.\($0) IS NOT NEW.\($0)" }.joined(separator: " OR ")
+            // An update records only the fields that changed: the others are removed from both
+            // objects ('$.-' names no field, so removing it does nothing).
+            func changedOnly(_ row: String) -> String {
+                "json_remove(\(json(row)), " + columns.map { "CASE WHEN OLD.\($0) IS NEW.\($0) THEN '$.\($0)' ELSE '$.-' END" }.joined(separator: ", ") + ")"
+            }
             try db.execute(sql: """
                 CREATE TRIGGER audit_\(table)_insert AFTER INSERT ON \(table)
                 BEGIN
@@ -59,7 +65,7 @@ extension Schema {
                 CREATE TRIGGER audit_\(table)_update AFTER UPDATE ON \(table) WHEN \(changed)
                 BEGIN
                     INSERT INTO audit_change (session_id, table_name, row_id, action, old, new)
-                    VALUES (\(session), '\(table)', NEW.rowid, 'update', \(json("OLD")), \(json("NEW")));
+                    VALUES (\(session), '\(table)', NEW.rowid, 'update', \(changedOnly("OLD")), \(changedOnly("NEW")));
                 END;
                 CREATE TRIGGER audit_\(table)_delete AFTER DELETE ON \(table)
                 BEGIN
