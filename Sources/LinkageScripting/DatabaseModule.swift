@@ -23,7 +23,7 @@ final class DatabaseModule {
     func install(in lua: LuaState) throws {
         lua.register(module: "db", functions: [
             "query": { [unowned self] call in try self.query(call) },
-            "rows": { [unowned self] call in try self.rows(call) },
+            "_rows": { [unowned self] call in try self.rows(call) },
             "exec": { [unowned self] call in try self.exec(call) },
             "value": { [unowned self] call in try self.value(call) },
             "_savepoint": { [unowned self] call in try self.savepoint(call) },
@@ -38,8 +38,31 @@ final class DatabaseModule {
     // Nested transactions are savepoints: written in Lua so the user's function runs under Lua's
     // own pcall, never inside a Swift frame.
     static let prelude = """
-        local savepoint = db._savepoint
-        db._savepoint = nil
+        local savepoint, raw_rows = db._savepoint, db._rows
+        db._savepoint, db._rows = nil, nil
+
+        -- Rows cross from Swift in batches (RowCursor.fill); handing them out one by one is Lua's
+        -- work, which costs far less than a call into Swift per row.
+        local function batches(fetch)
+          local buffer, i, n = {}, 0, 0
+          return function()
+            i = i + 1
+            if i > n then
+              n = fetch(buffer)
+              if n == 0 then return nil end
+              i = 1
+            end
+            return buffer[i]
+          end
+        end
+        linkage = linkage or {}
+        linkage._batches = batches
+
+        function db.rows(sql, ...)
+          local fetch, cursor = raw_rows(sql, ...)
+          return batches(fetch), nil, nil, cursor  -- the cursor closes when the loop ends or breaks
+        end
+
         function db.transaction(fn, ...)
           if type(fn) ~= "function" then
             error("bad argument #1 to 'db.transaction' (function expected, got " .. type(fn) .. ")", 2)
@@ -101,14 +124,11 @@ final class DatabaseModule {
         return 1
     }
 
+    /// The fetch function and the cursor of a `db.rows` loop; the prelude makes the iterator.
     private func rows(_ call: LuaCall) throws -> Int32 {
         let s = try prepared(call)
-        let cursor = RowCursor(statement: s, L: call.L)
-        call.stack.push(function: { call in try cursor.next(call) }, name: "db.rows iterator")
-        call.push(.nil)
-        call.push(.nil)
-        RowCursor.luaClass.push(cursor, on: call.stack) // closed by the for loop, even on break
-        return 4
+        RowCursor(statement: s, L: call.L).push(on: call.stack)
+        return 2
     }
 
     private func exec(_ call: LuaCall) throws -> Int32 {
@@ -195,6 +215,40 @@ final class RowCursor {
     }
 
     var isFinished: Bool { statement == nil }
+
+    /// Pushes the fetch function (which fills a buffer table with up to `batch` rows and returns
+    /// how many) and the cursor itself, whose `__close` ends the statement.
+    func push(on stack: LuaStack) {
+        stack.push(function: { [self] call in try self.fill(call) }, name: "fetch")
+        RowCursor.luaClass.push(self, on: stack)
+    }
+
+    static let batch = 256
+
+    /// Fills the table at argument 1 with the next rows; 0 when there are no more.
+    func fill(_ call: LuaCall) throws -> Int32 {
+        guard let s = statement else { return call.returning(0) }
+        let L = call.L
+        call.stack.push(ref: namesRef)
+        let names = lua_gettop(L)
+        if let metatableRef { call.stack.push(ref: metatableRef) }
+        let meta = lua_gettop(L)
+        var n: lua_Integer = 0
+        while n < RowCursor.batch {
+            guard try s.step() else {
+                finish()
+                break
+            }
+            s.pushRow(on: L, names: names)
+            if metatableRef != nil {
+                lua_pushvalue(L, meta)
+                lua_setmetatable(L, -2)
+            }
+            n += 1
+            lua_rawseti(L, 1, n)
+        }
+        return call.returning(.integer(Int64(n)))
+    }
 
     func next(_ call: LuaCall) throws -> Int32 {
         guard let s = statement else { return call.returning(.nil) }

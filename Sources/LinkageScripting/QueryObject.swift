@@ -7,8 +7,6 @@ import LuaBridge
 final class QueryObject {
     let query: Query
     unowned let module: QueryModule
-    /// The rows of `for r in query do … end`, which calls the query itself as its iterator.
-    private var loop: RowCursor?
 
     init(_ query: Query, module: QueryModule) {
         self.query = query
@@ -134,13 +132,10 @@ final class QueryObject {
                 try q.module.pushRecord(table: q.table, id: id, on: call)
                 return 1
             },
-            "each": { q, call in
-                let cursor = try q.module.cursor(try q.generator().select(), table: q.table, L: call.L)
-                call.stack.push(function: { c in try cursor.next(c) }, name: "each")
-                call.push(.nil)
-                call.push(.nil)
-                RowCursor.luaClass.push(cursor, on: call.stack)
-                return 4
+            // The fetch function and cursor of a loop; `each` and `for r in q` are built on it in Lua.
+            "_open": { q, call in
+                try q.module.cursor(try q.generator().select(), table: q.table, L: call.L).push(on: call.stack)
+                return 2
             },
             "linked": { q, call in try q.domain(call, "linked", for: ["household"]) { DomainFilter.households(linked: true, asOf: $0) } },
             "unlinked": { q, call in try q.domain(call, "unlinked", for: ["household"]) { DomainFilter.households(linked: false, asOf: $0) } },
@@ -156,15 +151,6 @@ final class QueryObject {
             (try? SQLGenerator(schema: q.module.schema, query: q.query).select().description).map { "\(q.query.entity.name): \($0)" } ?? q.query.entity.name
         },
         metamethods: [
-            // `for r in query do … end`: the query is its own iterator; a new loop starts afresh.
-            "__call": { q, call in
-                if call.isNil(3) || q.loop == nil || q.loop!.isFinished {
-                    q.loop = try q.module.cursor(try q.generator().select(), table: q.table, L: call.L)
-                }
-                let n = try q.loop!.next(call)
-                if call.stack.type(at: -1) == LUA_TNIL { q.loop = nil }
-                return n
-            },
             "__len": { q, call in try q.module.pushValue(try q.generator().count(), on: call); return 1 },
         ])
 

@@ -123,6 +123,29 @@ local methods = {
   },
 }
 
+-- Loops over queries: rows arrive in batches (see db.rows). `for r in q do` calls the query
+-- itself as the iterator; a loop that starts (control nil) opens a new cursor.
+local batches = linkage._batches
+local query_mt = getmetatable(C.households)
+local query_methods = rawget(query_mt, "__methods")
+local open = query_methods._open
+query_methods._open = nil
+query_methods.each = function(q)
+  local fetch, cursor = open(q)
+  return batches(fetch), nil, nil, cursor
+end
+local loops = setmetatable({}, { __mode = "k" })
+query_mt.__call = function(q, _, control)
+  local it = loops[q]
+  if control == nil or it == nil then
+    it = batches((open(q)))
+    loops[q] = it
+  end
+  local r = it()
+  if r == nil then loops[q] = nil end
+  return r
+end
+
 local metatables = {}
 for _, tname in ipairs(P.tables) do
   local columns = {}

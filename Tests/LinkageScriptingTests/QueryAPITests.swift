@@ -67,7 +67,7 @@ final class QueryAPITests: XCTestCase {
     func testSQLShowsTheStatementAndItsBoundValues() throws {
         let r = try run("return households:where{ township = '太京镇', kind = 'rural' }:sql()")
         guard case .string(let sql) = r[0] else { return XCTFail("\(r)") }
-        XCTAssertTrue(sql.hasPrefix("SELECT household.* FROM household LEFT JOIN village"), sql)
+        XCTAssertTrue(sql.hasPrefix("SELECT household.* FROM household JOIN village AS j1_village ON j1_village.id = household.village_id"), sql)
         XCTAssertTrue(sql.contains("-- 'rural', '太京镇'"), sql)
         XCTAssertEqual(r[1], ["rural", "太京镇"])
     }

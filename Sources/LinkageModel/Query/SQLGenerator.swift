@@ -13,13 +13,15 @@ public struct BoundSQL: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-/// The one place that turns a `Query` into SQL. Paths through relations become LEFT JOINs (one per
-/// distinct path, reused by filters and ordering alike); values are always bound, never spliced.
+/// The one place that turns a `Query` into SQL. Paths through relations become joins (one per
+/// distinct path, reused by filters and ordering alike: inner for a NOT NULL foreign key, else
+/// LEFT); values are always bound, never spliced.
 public struct SQLGenerator {
     public let schema: SchemaCatalog
     public let query: Query
     private var joins: [String] = []
     private var joinAlias: [String: String] = [:]
+    private var joinTables: [String: String] = [:]
     private var whereArguments: [SQLValue] = []
 
     public init(schema: SchemaCatalog, query: Query) {
@@ -272,7 +274,12 @@ public struct SQLGenerator {
         let parentPath = path.split(separator: ".").dropLast().joined(separator: ".")
         let parent = from ?? (parentPath.isEmpty ? root : joinAlias[parentPath] ?? root)
         let alias = "j\(joins.count + 1)_\(relation.table)"
-        joins.append("LEFT JOIN \(relation.table) AS \(alias) ON \(alias).id = \(parent).\(relation.column)")
+        // A NOT NULL foreign key always finds its row, so an inner join means the same and lets
+        // SQLite start from the other end (area → village → household) when that is cheaper.
+        let parentTable = parentPath.isEmpty ? query.entity.table : joinTables[parentPath] ?? query.entity.table
+        let required = schema[parentTable]?[relation.column]?.notNull == true
+        joins.append("\(required ? "JOIN" : "LEFT JOIN") \(relation.table) AS \(alias) ON \(alias).id = \(parent).\(relation.column)")
+        joinTables[path] = relation.table
         joinAlias[path] = alias
         return alias
     }
