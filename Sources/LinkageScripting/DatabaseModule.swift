@@ -250,23 +250,6 @@ final class RowCursor {
         return call.returning(.integer(Int64(n)))
     }
 
-    func next(_ call: LuaCall) throws -> Int32 {
-        guard let s = statement else { return call.returning(.nil) }
-        guard try s.step() else {
-            finish()
-            return call.returning(.nil)
-        }
-        call.stack.push(ref: namesRef)
-        s.pushRow(on: call.L, names: lua_gettop(call.L))
-        lua_rotate(call.L, -2, 1)
-        lua_settop(call.L, -2)
-        if let metatableRef {
-            call.stack.push(ref: metatableRef)
-            lua_setmetatable(call.L, -2)
-        }
-        return 1
-    }
-
     /// Ends the loop early or late: the statement is finalized and the names released.
     func finish() {
         guard statement != nil else { return }
