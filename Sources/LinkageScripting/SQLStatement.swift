@@ -160,7 +160,7 @@ final class SQLStatement {
     @inline(__always)
     func pushRow(on L: OpaquePointer, names: Int32) {
         lua_createtable(L, 0, columnCount)
-        for i in 0..<columnCount {
+        for i in 0..<columnCount where sqlite3_column_type(handle, i) != SQLITE_NULL { // nil is absence
             lua_rawgeti(L, names, lua_Integer(i + 1))
             pushColumn(i, on: L)
             lua_rawset(L, -3)
