@@ -16,13 +16,16 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", exact: "0.9.20"), // reading XLSX files
     ],
     targets: [
         .systemLibrary(name: "CLua", pkgConfig: "lua5.4", providers: [.apt(["liblua5.4-dev"])]),
+        .systemLibrary(name: "CXlsxWriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"])]),
         .target(name: "LuaShim", dependencies: ["CLua"]),
         .target(name: "LuaBridge", dependencies: ["CLua", "LuaShim"]),
         .target(name: "LinkageModel", dependencies: [
             .product(name: "GRDB", package: "GRDB.swift"),
+            "CXlsxWriter", .product(name: "ZIPFoundation", package: "ZIPFoundation"), // import and export
         ]),
         .target(name: "LinkageScripting", dependencies: [
             "LuaBridge", "LinkageModel", "CLua", // CLua: the row-streaming hot path pushes values directly

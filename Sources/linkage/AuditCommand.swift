@@ -18,8 +18,10 @@ struct AuditCommand: ParsableCommand {
     @Option(help: ArgumentHelp("At most this many changes.", valueName: "n"))
     var limit: Int?
 
-    @Flag(name: .customLong("show-pii"), help: "Print resident IDs and phone numbers whole (masked by default).")
-    var showPII = false
+    // The same option group as the root's (which ArgumentParser fills for subcommands declaring
+    // it), so `linkage audit --show-pii` reaches this command.
+    @OptionGroup var options: ScriptOptions
+    var showPII: Bool { options.showPII }
 
     func run() throws {
         let register = try database.open(mode: .readOnly)

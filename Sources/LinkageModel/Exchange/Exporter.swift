@@ -1,0 +1,155 @@
+import Foundation
+import GRDB
+
+/// Rows to export: column names in order, and one value per column per row.
+public struct ExportTable: Sendable {
+    public var columns: [String]
+    public var rows: [[SQLValue]]
+
+    public init(columns: [String], rows: [[SQLValue]]) {
+        self.columns = columns
+        self.rows = rows
+    }
+
+    /// The rows of a SELECT, columns in the statement's order.
+    public static func query(_ db: Database, sql: String, arguments: [SQLValue] = []) throws -> ExportTable {
+        let statement = try db.makeStatement(sql: sql)
+        guard statement.isReadonly else {
+            throw ExchangeError("export runs queries that read, not statements that change the register: \(sql.prefix(60))")
+        }
+        let columns = statement.columnNames
+        let rows = try Row.fetchAll(statement, arguments: StatementArguments(arguments.map(\.databaseValue)))
+        return ExportTable(columns: columns, rows: rows.map { row in (0..<columns.count).map { SQLValue(row[$0] as DatabaseValue) } })
+    }
+
+    /// Resident IDs and mobile numbers masked in every text value (Privacy.mask), as linkage
+    /// prints them unless asked to show personal data.
+    public func masked() -> ExportTable {
+        ExportTable(columns: columns, rows: rows.map { $0.map { if case .text(let s) = $0 { return .text(Privacy.mask(s)) } else { return $0 } } })
+    }
+}
+
+/// The formats of `linkage export` and of the Lua `export` functions.
+public enum ExportFormat: String, CaseIterable, Sendable {
+    case csv, json, markdown, xlsx
+
+    /// The format a file name implies: .csv, .json, .md/.markdown, .xlsx.
+    public init?(path: String) {
+        switch (path as NSString).pathExtension.lowercased() {
+        case "csv": self = .csv
+        case "json": self = .json
+        case "md", "markdown": self = .markdown
+        case "xlsx": self = .xlsx
+        default: return nil
+        }
+    }
+}
+
+public enum Exporter {
+    /// A value as text in a cell of CSV or Markdown: integers as digits, reals as Swift prints
+    /// them (2300.0, 0.5), NULL as nothing.
+    static func text(_ v: SQLValue) -> String {
+        switch v {
+        case .null: return ""
+        case .integer(let i): return String(i)
+        case .real(let d): return d.isFinite ? String(d) : ""
+        case .text(let s): return s
+        case .blob(let b): return b.map { String(format: "%02x", $0) }.joined()
+        }
+    }
+
+    /// CSV in UTF-8, a header row first, CRLF line ends; `bom` puts the byte-order mark Excel
+    /// needs to read UTF-8.
+    public static func csv(_ table: ExportTable, bom: Bool = false) -> Data {
+        var body = CSV.text([table.columns] + table.rows.map { $0.map(Exporter.text) })
+        if bom { body = "\u{FEFF}" + body }
+        return Data(body.utf8)
+    }
+
+    /// A JSON array of objects, one per row, keys in column order, numbers as numbers, NULL as null.
+    public static func json(_ table: ExportTable) -> String {
+        guard !table.rows.isEmpty else { return "[]\n" }
+        let keys = table.columns.map(jsonString)
+        var out = "[\n"
+        for (n, row) in table.rows.enumerated() {
+            out += "  {"
+            out += zip(keys, row).map { "\($0): \(jsonValue($1))" }.joined(separator: ", ")
+            out += n == table.rows.count - 1 ? "}\n" : "},\n"
+        }
+        return out + "]\n"
+    }
+
+    static func jsonValue(_ v: SQLValue) -> String {
+        switch v {
+        case .null: return "null"
+        case .integer(let i): return String(i)
+        case .real(let d): return d.isFinite ? String(d) : "null"
+        case .text(let s): return jsonString(s)
+        case .blob(let b): return jsonString(b.map { String(format: "%02x", $0) }.joined())
+        }
+    }
+
+    static func jsonString(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where u.value < 0x20 || u.value == 0x2028 || u.value == 0x2029: out += String(format: "\\u%04x", u.value)
+            default: out.unicodeScalars.append(u)
+            }
+        }
+        return out + "\""
+    }
+
+    /// A Markdown (GitHub) table; numeric columns aligned right, `|` escaped, line breaks as <br>.
+    public static func markdown(_ table: ExportTable) -> String {
+        func cell(_ s: String) -> String {
+            s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "|", with: "\\|")
+                .replacingOccurrences(of: "\r\n", with: "<br>").replacingOccurrences(of: "\n", with: "<br>")
+        }
+        let numeric = table.columns.indices.map { i in
+            table.rows.contains { $0[i] != .null } && table.rows.allSatisfy { row in
+                switch row[i] { case .integer, .real, .null: return true; default: return false }
+            }
+        }
+        var lines = ["| " + table.columns.map(cell).joined(separator: " | ") + " |",
+                     "|" + numeric.map { $0 ? " ---: |" : " --- |" }.joined()]
+        for row in table.rows { lines.append("| " + row.map { cell(text($0)) }.joined(separator: " | ") + " |") }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// How wide text shows in a monospaced font or a spreadsheet: East Asian wide and full-width
+    /// characters (Chinese among them) count two.
+    public static func displayWidth(_ s: String) -> Int {
+        s.unicodeScalars.reduce(0) { $0 + (isWide($1) ? 2 : ($1.properties.generalCategory == .nonspacingMark ? 0 : 1)) }
+    }
+
+    static func isWide(_ u: Unicode.Scalar) -> Bool {
+        switch u.value {
+        case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF,
+             0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60, 0xFFE0...0xFFE6, 0x20000...0x3FFFD:
+            return true
+        default: return false
+        }
+    }
+
+    /// Writes `table` in `format` to `path`.
+    public static func write(_ table: ExportTable, format: ExportFormat, to path: String, bom: Bool = false, sheetName: String = "Sheet1") throws {
+        let data: Data
+        switch format {
+        case .csv: data = csv(table, bom: bom)
+        case .json: data = Data(json(table).utf8)
+        case .markdown: data = Data(markdown(table).utf8)
+        case .xlsx: try XLSXWriter.write(table, to: path, sheetName: sheetName); return
+        }
+        do {
+            try data.write(to: URL(fileURLWithPath: path))
+        } catch {
+            throw ExchangeError("cannot write \(path): \((error as NSError).localizedDescription)")
+        }
+    }
+}

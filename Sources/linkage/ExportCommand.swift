@@ -1,0 +1,98 @@
+import ArgumentParser
+import Foundation
+import LinkageModel
+
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Export a table, a collection or a query as CSV, JSON, Markdown or XLSX.",
+        discussion: """
+            TABLE is a table of the register (household) or a collection of the query API \
+            (households, communities …), in id order; --sql runs a SELECT instead. The format is \
+            --format, else the extension of -o, else CSV. Resident IDs and phone numbers are masked \
+            unless --show-pii. The register is opened read-only.
+            """)
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Argument(help: ArgumentHelp("The table or collection to export.", valueName: "table"))
+    var table: String?
+
+    @Option(name: .long, help: ArgumentHelp("A SELECT statement to export instead of a table.", valueName: "query"))
+    var sql: String?
+
+    @Option(name: .long, help: ArgumentHelp("csv, json, markdown or xlsx (default: from -o, else csv).", valueName: "format"))
+    var format: String?
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("The file to write (default: standard output).", valueName: "file"))
+    var output: String?
+
+    @Flag(name: .long, help: "Begin a CSV file with the UTF-8 byte-order mark Excel needs to show Chinese.")
+    var bom = false
+
+    // --dry-run and --show-pii are ScriptOptions, the root command's: ArgumentParser gives an option
+    // group to a subcommand that declares the same type, and keeps a flag of that name otherwise.
+    @OptionGroup var options: ScriptOptions
+
+    func run() throws {
+        let format = try chosenFormat()
+        let query = try statement()
+        let register = try database.open(mode: .readOnly)
+        var rows: ExportTable
+        do {
+            rows = try register.queue.read { db in try ExportTable.query(db, sql: query.sql, arguments: query.arguments) }
+        } catch let e as ExchangeError {
+            throw Failure.input(e.message)
+        } catch {
+            throw Failure.input("the query failed: \(error)")
+        }
+        if !options.showPII { rows = rows.masked() }
+        do {
+            if let output {
+                try Exporter.write(rows, format: format, to: output, bom: bom, sheetName: table ?? "query")
+                FileHandle.standardError.write(Data("exported \(rows.rows.count) row\(rows.rows.count == 1 ? "" : "s") to \(output) (\(format.rawValue))\n".utf8))
+            } else {
+                switch format {
+                case .csv: FileHandle.standardOutput.write(Exporter.csv(rows, bom: bom))
+                case .json: print(Exporter.json(rows), terminator: "")
+                case .markdown: print(Exporter.markdown(rows), terminator: "")
+                case .xlsx: throw Failure.input("xlsx is a file format; give -o FILE.xlsx")
+                }
+            }
+        } catch let e as ExchangeError {
+            throw Failure.input(e.message)
+        }
+    }
+
+    func chosenFormat() throws -> ExportFormat {
+        if let format {
+            let name = format.lowercased() == "md" ? "markdown" : format.lowercased()
+            guard let f = ExportFormat(rawValue: name) else {
+                throw Failure.input("unknown format '\(format)'; the formats are \(ExportFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            return f
+        }
+        return output.flatMap { ExportFormat(path: $0) } ?? .csv
+    }
+
+    /// The SELECT of TABLE (a collection keeps its scope) or --sql.
+    func statement() throws -> (sql: String, arguments: [SQLValue]) {
+        switch (table, sql) {
+        case (nil, nil): throw Failure.input("give a table to export (such as households) or --sql QUERY")
+        case (_?, _?): throw Failure.input("give a table or --sql, not both")
+        case (nil, let sql?): return (sql, [])
+        case (let name?, nil):
+            if let entity = Catalog.collection(name) {
+                if let scope = entity.scope {
+                    return ("SELECT * FROM \(entity.table) WHERE \(scope.column) = ? ORDER BY id", [.text(scope.value)])
+                }
+                return ("SELECT * FROM \(entity.table) ORDER BY id", [])
+            }
+            guard name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
+                throw Failure.input("'\(name)' is not a table name; use --sql for a query")
+            }
+            return ("SELECT * FROM \"\(name)\" ORDER BY rowid", [])
+        }
+    }
+}
+

@@ -1,0 +1,72 @@
+@preconcurrency import Glibc
+import ArgumentParser
+import Foundation
+import LinkageModel
+
+struct ImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Import areas, villages, communities, units, cadres, households, links, visits or activities from CSV or XLSX.",
+        discussion: """
+            Headers may be Chinese or English (户主姓名 or head_name; docs/import-export.md lists them). \
+            A CSV file may be UTF-8 (with or without BOM) or GB18030, as Excel on a Chinese Windows \
+            saves it. All or nothing: each problem is reported as FILE:LINE:COLUMN: what is wrong — \
+            what would be right, and one bad row means nothing is imported (exit code 2).
+            """)
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Argument(help: ArgumentHelp("What the file holds: \(ImportKind.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "kind"))
+    var kind: String
+
+    @Argument(help: ArgumentHelp("The CSV or XLSX file.", valueName: "file"))
+    var file: String
+
+    // --dry-run and --show-pii are ScriptOptions, the root command's: ArgumentParser gives an option
+    // group to a subcommand that declares the same type, and keeps a flag of that name otherwise.
+    @OptionGroup var options: ScriptOptions
+
+    @Flag(name: .long, help: "Rows whose key (resident ID, code, name …) is in the register change the fields that differ.")
+    var update = false
+
+    /// Problems printed before the rest are only counted.
+    static let shownProblems = 50
+
+    func run() throws {
+        guard let kind = ImportKind(name: kind) else {
+            throw Failure.input("cannot import '\(self.kind)': the kinds are \(ImportKind.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        if options.readOnly { throw Failure.input("import writes to the register; drop --read-only (use --dry-run to check a file without writing)") }
+        let table: InputTable
+        do { table = try InputTable.read(path: file) } catch let e as ExchangeError { throw Failure.input(e.message) }
+        let showPII = options.showPII
+        let mask = { (s: String) -> String in showPII ? s : Privacy.mask(s) }
+        let data = FileManager.default.contents(atPath: file) ?? Data()
+        var words = ["linkage", "import", kind.rawValue, file]
+        if update { words.append("--update") }
+        let audit = ScriptOptions.audit(source: "import \(file)", code: data, command: words.joined(separator: " "))
+        let report: ImportReport
+        do {
+            let register = try database.open()
+            report = try Importer.run(table, kind: kind, register: register, update: update, dryRun: options.dryRun,
+                                      audit: audit)
+        } catch let e as ExchangeError {
+            throw Failure.input(e.message)
+        }
+        print("\(file): \(table.sourceDescription), \(table.rows.count) row\(table.rows.count == 1 ? "" : "s")"
+              + (table.blankRows.isEmpty ? "" : "; blank row\(table.blankRows.count == 1 ? "" : "s") \(table.blankRows.map(String.init).joined(separator: ", ")) skipped"))
+        guard report.succeeded else {
+            fflush(stdout)
+            for p in report.problems.prefix(Self.shownProblems) { fputs(mask(p.description) + "\n", stderr) }
+            if report.problems.count > Self.shownProblems {
+                fputs("… and \(report.problems.count - Self.shownProblems) more problems\n", stderr)
+            }
+            let rows = report.rowsWithProblems
+            throw Failure.input("\(file): \(report.problems.count) problem\(report.problems.count == 1 ? "" : "s")"
+                                + (table.rows.isEmpty ? "" : " in \(rows) row\(rows == 1 ? "" : "s")")
+                                + "; nothing was imported\(options.dryRun ? " (dry run)" : "")")
+        }
+        print(report.summary)
+    }
+}
+
