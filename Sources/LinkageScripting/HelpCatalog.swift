@@ -13,6 +13,7 @@ public enum HelpCatalog {
         Linkage: Lua 5.4 over the linkage register.
 
           db            raw SQL: db.query, db.rows, db.exec, db.value, db.transaction
+          export        export.csv, export.json, export.markdown, export.xlsx;  import.check
           collections   areas villages communities households units cadres links visits
                         activities problems surveys — queries that run as one SQL statement
           records       rows of a collection: fields, relations (h.village.area.name), methods
@@ -126,6 +127,22 @@ public enum HelpCatalog {
         HelpEntry(key: "record:visits", usage: "record:visits{ year = 2012 } --> query of visits",
                   summary: "Visits to (or by) the record, optionally filtered; links, activities, problems and surveys work the same way.",
                   example: "assert(households:get(1):visits{ year = 2012 }:count() == 0)"),
+        // export and import
+        HelpEntry(key: "export.csv", usage: "export.csv(rows, path [, { bom = true, columns = { … } }]) --> rows written",
+                  summary: "Writes rows (a query, or a list of records or db.query rows) as CSV in UTF-8; bom = true for Excel. Resident IDs and phones are masked unless the run shows PII. See docs/import-export.md.",
+                  example: "local path = os.tmpname()\nassert(export.csv(households:where{ kind = 'urban' }, path) == 3)\nos.remove(path)"),
+        HelpEntry(key: "export.json", usage: "export.json(rows [, path]) --> text, or rows written",
+                  summary: "Rows as a JSON array of objects; returns the text when no path is given.",
+                  example: "local text = export.json(areas:order_by('code'):select('name'))\nassert(text:find('大城街道', 1, true))"),
+        HelpEntry(key: "export.markdown", usage: "export.markdown(rows [, path]) --> text, or rows written",
+                  summary: "Rows as a Markdown table, for reports.",
+                  example: "assert(export.markdown(areas:select('name')):find('| name', 1, true))"),
+        HelpEntry(key: "export.xlsx", usage: "export.xlsx(rows, path [, { sheet = '名单' }]) --> rows written",
+                  summary: "Rows as an Excel workbook with a header row, a frozen first row and column widths fitted to the text.",
+                  example: "local path = os.tmpname() .. '.xlsx'\nassert(export.xlsx(households, path) == 15)\nos.remove(path)"),
+        HelpEntry(key: "import.check", usage: "import.check(kind, row) --> { { field = …, message = … }, … }",
+                  summary: "Checks one row as 'linkage import KIND' would (headers in English or Chinese, written [\"户主姓名\"] = … in Lua); an empty list means the row is good.",
+                  example: "local problems = import.check('households', { head_name = '王五', resident_id = '340524198001010011' })\nassert(#problems > 0)"),
         HelpEntry(key: "linkage.now", usage: "linkage.now() --> seconds",
                   summary: "A monotonic clock in seconds, for timing a step.",
                   example: "local t = linkage.now()\nhouseholds:count()\nassert(linkage.now() >= t)"),

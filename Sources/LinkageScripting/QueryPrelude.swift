@@ -188,6 +188,15 @@ local help_of = {}
 local keys = {}
 for _, k in ipairs(P.help_keys()) do keys[k] = true end
 for name in pairs(db) do if keys["db." .. name] then help_of[db[name]] = "db." .. name end end
+local function later_modules()
+  -- export and import are installed after this prelude; look them up when help is asked.
+  for _, m in ipairs({ "export", "import" }) do
+    local t = rawget(_G, m)
+    if type(t) == "table" then
+      for name, f in pairs(t) do if keys[m .. "." .. name] then help_of[f] = m .. "." .. name end end
+    end
+  end
+end
 for k in pairs(keys) do
   if not k:find("[.:]") and k ~= "collection" and k ~= "record" then
     local ok, f = pcall(function() return C.households[k] end)
@@ -203,6 +212,7 @@ linkage.now = P.now
 help_of[linkage.as_of] = "linkage.as_of"
 help_of[linkage.now] = "linkage.now"
 function help(x)
+  later_modules()
   local key
   if x == nil then key = nil
   elseif type(x) == "string" then key = x
