@@ -230,9 +230,8 @@ extension Schema {
     /// The rules a CHECK cannot express because they look at another row.
     static func createRegisterTriggers(_ db: Database) throws {
         // A village lies in a township, a community in a subdistrict; a village's code extends its area's.
-        try db.execute(sql: """
-            CREATE TRIGGER village_insert_matches_area BEFORE INSERT ON village
-            BEGIN
+        // The same checks on insert and on update.
+        let villageChecks = """
                 SELECT RAISE(ABORT, 'a village (kind ''village'') must be in a township (乡镇), not in a subdistrict (街道)')
                 WHERE NEW.kind = 'village'
                   AND EXISTS (SELECT 1 FROM area WHERE id = NEW.area_id AND kind = 'subdistrict');
@@ -241,21 +240,9 @@ extension Schema {
                   AND EXISTS (SELECT 1 FROM area WHERE id = NEW.area_id AND kind = 'township');
                 SELECT RAISE(ABORT, 'a village''s 12-digit code must begin with the 9-digit code of its township or subdistrict')
                 WHERE EXISTS (SELECT 1 FROM area WHERE id = NEW.area_id AND code IS NOT substr(NEW.code, 1, 9));
-            END
-            """)
-        try db.execute(sql: """
-            CREATE TRIGGER village_update_matches_area BEFORE UPDATE OF area_id, kind, code ON village
-            BEGIN
-                SELECT RAISE(ABORT, 'a village (kind ''village'') must be in a township (乡镇), not in a subdistrict (街道)')
-                WHERE NEW.kind = 'village'
-                  AND EXISTS (SELECT 1 FROM area WHERE id = NEW.area_id AND kind = 'subdistrict');
-                SELECT RAISE(ABORT, 'a community (kind ''community'') must be in a subdistrict (街道), not in a township (乡镇)')
-                WHERE NEW.kind = 'community'
-                  AND EXISTS (SELECT 1 FROM area WHERE id = NEW.area_id AND kind = 'township');
-                SELECT RAISE(ABORT, 'a village''s 12-digit code must begin with the 9-digit code of its township or subdistrict')
-                WHERE EXISTS (SELECT 1 FROM area WHERE id = NEW.area_id AND code IS NOT substr(NEW.code, 1, 9));
-            END
-            """)
+            """
+        try db.execute(sql: "CREATE TRIGGER village_insert_matches_area BEFORE INSERT ON village BEGIN\n\(villageChecks)END")
+        try db.execute(sql: "CREATE TRIGGER village_update_matches_area BEFORE UPDATE OF area_id, kind, code ON village BEGIN\n\(villageChecks)END")
         try db.execute(sql: """
             CREATE TRIGGER area_kind_matches_villages_and_units BEFORE UPDATE OF kind ON area
             WHEN NEW.kind IS NOT OLD.kind
@@ -275,28 +262,17 @@ extension Schema {
             """)
 
         // A rural household lives in a village, an urban household in a community.
-        try db.execute(sql: """
-            CREATE TRIGGER household_insert_matches_village BEFORE INSERT ON household
-            BEGIN
+        // The same checks on insert and on update.
+        let householdChecks = """
                 SELECT RAISE(ABORT, 'a rural household must be in a village (kind ''village''), not in a community (社区)')
                 WHERE NEW.kind = 'rural'
                   AND EXISTS (SELECT 1 FROM village WHERE id = NEW.village_id AND kind = 'community');
                 SELECT RAISE(ABORT, 'an urban household must be in a community (kind ''community''), not in a village (村)')
                 WHERE NEW.kind = 'urban'
                   AND EXISTS (SELECT 1 FROM village WHERE id = NEW.village_id AND kind = 'village');
-            END
-            """)
-        try db.execute(sql: """
-            CREATE TRIGGER household_update_matches_village BEFORE UPDATE OF village_id, kind ON household
-            BEGIN
-                SELECT RAISE(ABORT, 'a rural household must be in a village (kind ''village''), not in a community (社区)')
-                WHERE NEW.kind = 'rural'
-                  AND EXISTS (SELECT 1 FROM village WHERE id = NEW.village_id AND kind = 'community');
-                SELECT RAISE(ABORT, 'an urban household must be in a community (kind ''community''), not in a village (村)')
-                WHERE NEW.kind = 'urban'
-                  AND EXISTS (SELECT 1 FROM village WHERE id = NEW.village_id AND kind = 'village');
-            END
-            """)
+            """
+        try db.execute(sql: "CREATE TRIGGER household_insert_matches_village BEFORE INSERT ON household BEGIN\n\(householdChecks)END")
+        try db.execute(sql: "CREATE TRIGGER household_update_matches_village BEFORE UPDATE OF village_id, kind ON household BEGIN\n\(householdChecks)END")
         try db.execute(sql: """
             CREATE TRIGGER village_kind_matches_households BEFORE UPDATE OF kind ON village
             WHEN NEW.kind IS NOT OLD.kind

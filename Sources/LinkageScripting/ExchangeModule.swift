@@ -140,20 +140,9 @@ final class ExchangeModule {
         return ExportTable(columns: columns, rows: table.rows.map { row in indexes.map { row[$0] } })
     }
 
+    /// A cell: the query API's conversion (booleans as 1/0, a record as its id), placed by row.
     private func sqlValue(_ v: LuaValue, row: Int, field: String) throws -> SQLValue {
-        switch v {
-        case .nil: return .null
-        case .boolean(let b): return .integer(b ? 1 : 0)
-        case .integer(let i): return .integer(i)
-        case .number(let d): return .real(d)
-        case .string(let s): return .text(s)
-        case .bytes(let b): return .blob(b)
-        case .table(let t):
-            if case .integer(let id)? = t[.string("id")] { return .integer(id) } // a related record: its id
-            throw LuaRuntimeError("row \(row), field \(field): a table cannot be a cell; give a string, number or boolean")
-        default:
-            throw LuaRuntimeError("row \(row), field \(field): a \(kind(v)) cannot be a cell; give a string, number or boolean")
-        }
+        try queries.sqlValue(v, field: "row \(row), field \(field)")
     }
 
     private func kind(_ v: LuaValue) -> String {
