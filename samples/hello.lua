@@ -1,10 +1,23 @@
--- A first look at a register: its areas, and the linkage rules it holds as data.
---   linkage run samples/hello.lua
-local kinds = { township = "乡镇", subdistrict = "街道" }
-print("Areas of the register")
-for r in db.rows("SELECT kind, count(*) AS n, group_concat(name, '、') AS names FROM area GROUP BY kind ORDER BY kind DESC") do
-  print(("  %s %d: %s"):format(kinds[r.kind] or r.kind, r.n, r.names))
+-- A first look at a register: what it holds, how far the linkage covers it, and the rules it keeps.
+--   linkage run samples/hello.lua [DATE]
+local date = ...
+if date then linkage.as_of(date) end
+
+print(("Register on %s: %d areas, %d poor villages, %d communities, %d households, %d units, %d cadres")
+  :format(linkage.as_of(), areas:count(), villages:count(), communities:count(), households:count(),
+          units:count(), cadres:count()))
+
+print()
+print("Coverage (全面覆盖): households with a linked cadre, by township or subdistrict")
+local pad = linkage.pad
+print(("  %s %8s %8s %7s"):format(pad("area", 12), "linked", "of", "share"))
+for _, g in ipairs(households:group_count("township")) do
+  local linked = households:where{ township = g.township }:linked():count()
+  print(("  %s %8d %8d %6.1f%%"):format(pad(g.township, 12), linked, g.count, 100 * linked / g.count))
 end
+local unlinked = households:unlinked():count()
+print(("  %d households, %d villages and %d communities have no one linked")
+  :format(unlinked, villages:uncovered():count(), communities:uncovered():count()))
 
 print()
 print("Who links how many (联系方式), from the quota_rule table")

@@ -12,14 +12,18 @@ final class SampleScriptTests: LinkageCLITestCase {
         XCTAssertEqual(try linkage("--db", "test.db", "run", fixture).exitCode, 0)
     }
 
-    func testQinzhouAreasThenHelloPrintTheAreasAndTheRules() throws {
+    func testQinzhouAreasAddsTheTwentyThreeAreasOnce() throws {
         let fresh = try linkage("--db", "fresh.db", "run", sample("qinzhou-areas.lua"))
         XCTAssertEqual(fresh.stdout, "added 23 areas; the register has 23\n", "\(fresh)")
         XCTAssertEqual(try linkage("--db", "fresh.db", "run", sample("qinzhou-areas.lua")).stdout, "added 0 areas; the register has 23\n")
-        let hello = try linkage("--db", "fresh.db", "run", sample("hello.lua"))
+    }
+
+    func testHelloOnTheSampleDistrictShowsCoverageAndRules() throws {
+        XCTAssertEqual(try linkage("sample", "--db", "district.db", "--linked", "partial").exitCode, 0)
+        let hello = try linkage("--db", "district.db", "run", sample("hello.lua"), "2012-12-31")
         XCTAssertEqual(hello.exitCode, 0, "\(hello)")
-        XCTAssertTrue(hello.stdout.contains("乡镇 16:"), hello.stdout)
-        XCTAssertTrue(hello.stdout.contains("街道 7:"), hello.stdout)
+        XCTAssertTrue(hello.stdout.hasPrefix("Register on 2012-12-31: 23 areas, 214 poor villages, 41 communities, 7790 households"), hello.stdout)
+        XCTAssertTrue(hello.stdout.contains("太京镇"), hello.stdout)
         XCTAssertTrue(hello.stdout.contains("principal_leader"), hello.stdout)
         XCTAssertTrue(hello.stdout.contains("at least 4 visit, together at least 30 days"), hello.stdout)
     }
