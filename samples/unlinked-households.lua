@@ -14,6 +14,6 @@ local n = unlinked:count()
 print(("%s, %s: %d of %d households have no linked cadre"):format(area, linkage.as_of(), n,
   households:where{ township = area }:count()))
 for h in unlinked do
-  print(("  %-10s %-8s %s"):format(h.village.name, h.head_name, h.resident_id))
+  print(("  %s %s %s"):format(linkage.pad(h.village.name, 12), linkage.pad(h.head_name, 8), h.resident_id))
 end
 if n > 0 then os.exit(1) end
