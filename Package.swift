@@ -25,6 +25,7 @@ let package = Package(
         .target(name: "LuaBridge", dependencies: ["CLua", "LuaShim"]),
         .target(name: "LinkageModel", dependencies: [
             .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "GRDBSQLite", package: "GRDB.swift"), // raw statements for bulk sample loads
             "CXlsxWriter", .product(name: "ZIPFoundation", package: "ZIPFoundation"), // import and export
         ]),
         .target(name: "LinkageScripting", dependencies: [

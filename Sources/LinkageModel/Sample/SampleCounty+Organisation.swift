@@ -190,7 +190,7 @@ extension SampleCounty {
             let first = cadres.count
             for (role, title) in specs[u] { addCadre(unit: u, role: role, excluded: nil, title: title) }
             if let role = otherRole[u] {
-                for _ in 0..<others[u] { addCadre(unit: u, role: role, excluded: nil, title: otherTitle(unit: u, role: role)) }
+                for k in 0..<others[u] { addCadre(unit: u, role: role, excluded: nil, title: otherTitle(unit: u, role: role, k)) }
             }
             for (kind, n) in excluded[u] {
                 for _ in 0..<n { addCadre(unit: u, role: nil, excluded: kind, title: excludedTitle(kind)) }
@@ -221,18 +221,29 @@ extension SampleCounty {
                             free: role.map { rules.quota($0) } ?? SampleQuota()))
     }
 
-    private func otherTitle(unit u: Int, role: SampleRole) -> String {
+    /// The title of the `k`th other cadre of a unit: its single posts first, each once, then staff.
+    private func otherTitle(unit u: Int, role: SampleRole, _ k: Int) -> String {
+        let posts: [String], staff: [String]
         switch role {
         case .townshipOther:
             let x = String(areas[units[u].area].name.last!)
-            return rng.pick(["副\(x)长", "\(x)人大主席", "\(x)党委副书记", "\(x)纪委书记", "\(x)武装部长", "党政办主任",
-                             "农业服务中心主任", "计生办主任", "民政办主任", "科员", "科员", "科员", "干事", "干事", "包村干部"])
+            posts = ["副\(x)长", "\(x)党委副书记", "副\(x)长", "\(x)人大主席", "\(x)纪委书记", "\(x)武装部长", "党政办主任",
+                     "农业服务中心主任", "计生办主任", "民政办主任", "财政所所长", "司法所所长", "副\(x)长"]
+            staff = ["科员", "科员", "干事", "干事", "包村干部"]
         case .subdistrictOther:
-            return rng.pick(["街道党工委副书记", "街道办事处副主任", "纪工委书记", "武装部长", "科员", "科员", "干事", "干事", "社区工作指导员"])
+            posts = ["街道党工委副书记", "街道办事处副主任", "纪工委书记", "街道办事处副主任", "武装部长", "党政办主任"]
+            staff = ["科员", "科员", "干事", "干事", "社区工作指导员"]
         default:
-            if units[u].kind == "four_bodies" { return rng.pick(["秘书", "科长", "主任科员", "科员", "科员", "副主任"]) }
-            return rng.chance(0.12) ? "副" + SampleUnits.headTitle(of: units[u].name) : rng.pick(SampleUnits.staffTitles)
+            if units[u].kind == "four_bodies" {
+                posts = ["副秘书长", "副主任"]
+                staff = ["秘书", "科长", "主任科员", "科员", "科员", "副主任"]
+            } else {
+                let deputy = "副" + SampleUnits.headTitle(of: units[u].name)
+                posts = [deputy, deputy]
+                staff = SampleUnits.staffTitles
+            }
         }
+        return k < posts.count ? posts[k] : rng.pick(staff)
     }
 
     private func excludedTitle(_ kind: SampleExclusion) -> String {

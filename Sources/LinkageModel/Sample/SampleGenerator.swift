@@ -48,13 +48,12 @@ public enum SampleGenerator {
                 try db.execute(sql: "PRAGMA \(pragma) = \(value)")
                 restore.append("PRAGMA \(pragma) = \(old)")
             }
-            // A file that held nothing before has nothing to lose: write it without the WAL and
-            // without waiting for the disk.
-            if options.newFile {
-                try set("journal_mode", "DELETE")
-                try set("synchronous", "OFF")
-                try set("cache_size", "-262144") // 256 MiB
-            }
+            // A rollback journal instead of the WAL, which would grow as big as the sample and then
+            // be copied into the file; it is as safe, and a new file's pages need no journal.
+            // A file that held nothing before has nothing to lose: no waiting for the disk either.
+            try set("journal_mode", "DELETE")
+            try set("cache_size", "-262144") // 256 MiB
+            if options.newFile { try set("synchronous", "OFF") }
             if options.checked {
                 // Every insert fires an audit trigger that writes another row, so SQLite keeps a
                 // statement journal per insert: in memory, not in a temporary file.
@@ -66,7 +65,7 @@ public enum SampleGenerator {
 
             try db.inTransaction(.immediate) {
                 let session = try openAuditSession(db, options)
-                let rebuild = !options.checked && plan.households <= (ProcessInfo.processInfo.environment["XS_KEEPIDX"] != nil ? 0 : rebuildIndexesUpTo)
+                let rebuild = !options.checked && plan.households <= rebuildIndexesUpTo
                 let suspended = options.checked ? [] : try suspendSchema(db, indexes: rebuild)
                 report.indexesRebuilt = rebuild
 
@@ -94,20 +93,14 @@ public enum SampleGenerator {
                 }
                 report.rows = writer.counts
 
-                var t = Date(); FileHandle.standardError.write("generate \(t.timeIntervalSince(started))\n".data(using: .utf8)!)
-                if let th = ProcessInfo.processInfo.environment["XS_THREADS"] { try db.execute(sql: "PRAGMA threads = \(th)") }
                 for sql in suspended { try db.execute(sql: sql) }
-                FileHandle.standardError.write("restore \(Date().timeIntervalSince(t))\n".data(using: .utf8)!); t = Date()
                 if !options.checked { try checkForeignKeys(db) }
-                FileHandle.standardError.write("fk \(Date().timeIntervalSince(t))\n".data(using: .utf8)!); t = Date()
                 if let session {
                     if !options.checked { try summarise(db, session: session, rows: report.rows, firstIDs: firstIDs) }
                     try AuditLog.close(db, session: session)
                 }
-                FileHandle.standardError.write("audit \(Date().timeIntervalSince(t))\n".data(using: .utf8)!)
                 return .commit
             }
-            FileHandle.standardError.write("commit at \(Date().timeIntervalSince(started))\n".data(using: .utf8)!)
         }
         report.seconds = Date().timeIntervalSince(started)
         return report
