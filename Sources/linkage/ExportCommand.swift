@@ -8,7 +8,9 @@ struct ExportCommand: ParsableCommand {
         abstract: "Export a table, a collection or a query as CSV, JSON, Markdown or XLSX.",
         discussion: """
             TABLE is a table of the register (household) or a collection of the query API \
-            (households, communities …), in id order; --sql runs a SELECT instead. The format is \
+            (households, communities …), in id order; --sql runs a SELECT instead; --check NAME \
+            exports the violations of a rule (coverage, village_coverage, quotas, household_visits, \
+            village_visits) as of --as-of and for --year. The format is \
             --format, else the extension of -o, else CSV. Resident IDs and phone numbers are masked \
             unless --show-pii. The register is opened read-only.
             """)
@@ -20,6 +22,15 @@ struct ExportCommand: ParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp("A SELECT statement to export instead of a table.", valueName: "query"))
     var sql: String?
+
+    @Option(name: .long, help: ArgumentHelp("A rule check to export its violations: \(RuleChecks.all.map(\.name).joined(separator: ", ")).", valueName: "name"))
+    var check: String?
+
+    @Option(name: .long, help: ArgumentHelp("With --check: the year whose visits count (default: this year).", valueName: "year"))
+    var year: Int?
+
+    @Option(name: .customLong("as-of"), help: ArgumentHelp("With --check: the day links are asked about (default: today, or the last day of --year).", valueName: "date"))
+    var asOf: String?
 
     @Option(name: .long, help: ArgumentHelp("csv, json, markdown or xlsx (default: from -o, else csv).", valueName: "format"))
     var format: String?
@@ -49,7 +60,7 @@ struct ExportCommand: ParsableCommand {
         if !options.showPII { rows = rows.masked() }
         do {
             if let output {
-                try Exporter.write(rows, format: format, to: output, bom: bom, sheetName: table ?? "query")
+                try Exporter.write(rows, format: format, to: output, bom: bom, sheetName: table ?? check ?? "query")
                 FileHandle.standardError.write(Data("exported \(rows.rows.count) row\(rows.rows.count == 1 ? "" : "s") to \(output) (\(format.rawValue))\n".utf8))
             } else {
                 switch format {
@@ -75,8 +86,21 @@ struct ExportCommand: ParsableCommand {
         return output.flatMap { ExportFormat(path: $0) } ?? .csv
     }
 
-    /// The SELECT of TABLE (a collection keeps its scope) or --sql.
+    /// The SELECT of TABLE (a collection keeps its scope), --sql or --check.
     func statement() throws -> (sql: String, arguments: [SQLValue]) {
+        if let check {
+            guard table == nil, sql == nil else { throw Failure.input("give a table, --sql or --check, one of them") }
+            guard let rule = RuleChecks.named(check) else {
+                throw Failure.input("unknown check '\(check)'; the checks are \(RuleChecks.all.map(\.name).joined(separator: ", "))")
+            }
+            let today = DateText.today()
+            let year = self.year ?? Int(today.prefix(4))!
+            let day: String
+            do { day = try asOf.map { try DateText.check($0, field: "--as-of") } ?? (self.year != nil ? String(format: "%04d-12-31", year) : today) }
+            catch { throw Failure.input("\(error)") }
+            let bound = rule.statement(asOf: day, year: year)
+            return (bound.text, bound.arguments)
+        }
         switch (table, sql) {
         case (nil, nil): throw Failure.input("give a table to export (such as households) or --sql QUERY")
         case (_?, _?): throw Failure.input("give a table or --sql, not both")
