@@ -4,29 +4,7 @@ import LuaBridge
 import XCTest
 @testable import LinkageScripting
 
-final class DatabaseModuleTests: XCTestCase {
-    private var directory: URL!
-    private var register: Register!
-
-    override func setUpWithError() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("linkage-db-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        register = try Register(path: directory.appendingPathComponent("test.db").path)
-    }
-
-    override func tearDownWithError() throws {
-        register = nil
-        try? FileManager.default.removeItem(at: directory)
-    }
-
-    /// Runs a chunk in one transaction, as `linkage -e` does, and returns its results.
-    @discardableResult
-    private func run(_ code: String) throws -> [LuaValue] {
-        try ScriptEngine.with(register) { engine in
-            try engine.inTransaction { try engine.lua.run(code, chunkName: "=test") }
-        }
-    }
-
+final class DatabaseModuleTests: RegisterTestCase {
     private func makeScratch(rows: Int = 3) throws {
         try run("""
             db.exec("CREATE TABLE scratch (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, score REAL, note TEXT)")

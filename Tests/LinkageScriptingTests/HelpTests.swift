@@ -5,23 +5,9 @@ import XCTest
 @testable import LinkageScripting
 
 /// help() and docs/lua-api.md come from one catalog; every example in it runs.
-final class HelpTests: XCTestCase {
-    private var directory: URL!
-    private var register: Register!
+final class HelpTests: RegisterTestCase {
+    override var usesFixture: Bool { true }
     private static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-    override func setUpWithError() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("linkage-help-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        register = try Register(path: directory.appendingPathComponent("h.db").path)
-        let fixture = Self.root.appendingPathComponent("Tests/LinkageScriptingTests/Fixtures/small-register.lua").path
-        try ScriptEngine.with(register) { engine in try engine.inTransaction { try engine.runFile(fixture, arguments: []) } }
-    }
-
-    override func tearDownWithError() throws {
-        register = nil
-        try? FileManager.default.removeItem(at: directory)
-    }
 
     private struct Rollback: Error {}
 

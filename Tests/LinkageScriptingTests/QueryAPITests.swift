@@ -5,35 +5,8 @@ import XCTest
 @testable import LinkageScripting
 
 /// The query API against a small register built by Fixtures/small-register.lua.
-final class QueryAPITests: XCTestCase {
-    private var directory: URL!
-    private var register: Register!
-
-    override func setUpWithError() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("linkage-query-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        register = try Register(path: directory.appendingPathComponent("q.db").path)
-        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/small-register.lua").path
-        try ScriptEngine.with(register) { engine in try engine.inTransaction { try engine.runFile(fixture, arguments: []) } }
-    }
-
-    override func tearDownWithError() throws {
-        register = nil
-        try? FileManager.default.removeItem(at: directory)
-    }
-
-    @discardableResult
-    private func run(_ code: String) throws -> [LuaValue] {
-        try ScriptEngine.with(register) { engine in
-            try engine.inTransaction { try engine.lua.run(code, chunkName: "=test") }
-        }
-    }
-
-    private func assertError(_ code: String, contains text: String, file: StaticString = #filePath, line: UInt = #line) {
-        XCTAssertThrowsError(try run(code), file: file, line: line) { error in
-            XCTAssertTrue("\(error)".contains(text), "\(error)", file: file, line: line)
-        }
-    }
+final class QueryAPITests: RegisterTestCase {
+    override var usesFixture: Bool { true }
 
     // MARK: collections
 

@@ -58,48 +58,41 @@ public enum RuleChecks {
                OR held.villages <> q.villages OR held.communities <> q.communities
             ORDER BY status, held.id
             """),
-        RuleCheck(name: "household_visits", title: "linked households a cadre visited or talked with less than the standard in the year (三到)", sql: """
-            WITH need AS (
-                SELECT (SELECT min_count FROM visit_standard WHERE actor = 'cadre' AND target = 'household' AND kind = 'visit') AS visits,
-                       (SELECT coalesce(min_days, 0) FROM visit_standard WHERE actor = 'cadre' AND target = 'household' AND kind = 'visit') AS days,
-                       (SELECT min_count FROM visit_standard WHERE actor = 'cadre' AND target = 'household' AND kind = 'talk') AS talks),
-            done AS (
-                SELECT l.cadre_id, l.household_id,
-                       count(CASE WHEN x.kind = 'visit' THEN 1 END) AS visits,
-                       coalesce(sum(CASE WHEN x.kind = 'visit' THEN x.days END), 0) AS days,
-                       count(CASE WHEN x.kind = 'talk' THEN 1 END) AS talks
-                FROM link AS l
-                LEFT JOIN visit AS x ON x.cadre_id = l.cadre_id AND x.household_id = l.household_id AND x.date BETWEEN ?2 AND ?3
-                WHERE l.cadre_id IS NOT NULL AND l.household_id IS NOT NULL AND \(active)
-                GROUP BY l.id)
-            SELECT done.cadre_id, c.name AS cadre, done.household_id, h.head_name,
-                   done.visits, need.visits AS need_visits, done.days, need.days AS need_days, done.talks, need.talks AS need_talks
-            FROM done, need JOIN cadre AS c ON c.id = done.cadre_id JOIN household AS h ON h.id = done.household_id
-            WHERE done.visits < need.visits OR done.days < need.days OR done.talks < need.talks
-            ORDER BY done.cadre_id, done.household_id
-            """),
-        RuleCheck(name: "village_visits", title: "linked villages a unit visited or held publicity sessions in less than the standard in the year (三到)", sql: """
-            WITH need AS (
-                SELECT (SELECT min_count FROM visit_standard WHERE actor = 'unit' AND target = 'village' AND kind = 'visit') AS visits,
-                       (SELECT coalesce(min_days, 0) FROM visit_standard WHERE actor = 'unit' AND target = 'village' AND kind = 'visit') AS days,
-                       (SELECT min_count FROM visit_standard WHERE actor = 'unit' AND target = 'village' AND kind = 'publicity') AS publicity),
-            done AS (
-                SELECT l.unit_id, l.village_id,
-                       count(CASE WHEN x.kind = 'visit' THEN 1 END) AS visits,
-                       coalesce(sum(CASE WHEN x.kind = 'visit' THEN x.days END), 0) AS days,
-                       count(CASE WHEN x.kind = 'publicity' THEN 1 END) AS publicity
-                FROM link AS l
-                LEFT JOIN visit AS x ON x.unit_id = l.unit_id AND x.village_id = l.village_id AND x.date BETWEEN ?2 AND ?3
-                WHERE l.unit_id IS NOT NULL AND \(active)
-                GROUP BY l.id)
-            SELECT done.unit_id, u.name AS unit, done.village_id, v.name AS village,
-                   done.visits, need.visits AS need_visits, done.days, need.days AS need_days,
-                   done.publicity, need.publicity AS need_publicity
-            FROM done, need JOIN unit AS u ON u.id = done.unit_id JOIN village AS v ON v.id = done.village_id
-            WHERE done.visits < need.visits OR done.days < need.days OR done.publicity < need.publicity
-            ORDER BY done.unit_id, done.village_id
-            """),
+        visitCheck(name: "household_visits", title: "linked households a cadre visited or talked with less than the standard in the year (三到)",
+                   linker: ("cadre", "cadre", "name"), target: ("household", "household", "head_name"), other: ("talk", "talks")),
+        visitCheck(name: "village_visits", title: "linked villages a unit visited or held publicity sessions in less than the standard in the year (三到)",
+                   linker: ("unit", "unit", "name"), target: ("village", "village", "name"), other: ("publicity", "publicity")),
     ]
 
     public static func named(_ name: String) -> RuleCheck? { all.first { $0.name == name } }
+
+    /// Active links of `linker` to `target` with fewer visits (or days, or sessions of the `other`
+    /// kind) in the year than visit_standard asks of that actor and target.
+    static func visitCheck(name: String, title: String, linker: (actor: String, table: String, label: String),
+                           target: (kind: String, table: String, label: String), other: (kind: String, column: String)) -> RuleCheck {
+        let l = linker.actor + "_id", t = target.table + "_id"
+        func standard(_ kind: String, _ column: String) -> String {
+            "(SELECT \(column) FROM visit_standard WHERE actor = '\(linker.actor)' AND target = '\(target.kind)' AND kind = '\(kind)')"
+        }
+        return RuleCheck(name: name, title: title, sql: """
+            WITH need AS (
+                SELECT \(standard("visit", "min_count")) AS visits, coalesce(\(standard("visit", "min_days")), 0) AS days,
+                       \(standard(other.kind, "min_count")) AS \(other.column)),
+            done AS (
+                SELECT l.\(l), l.\(t),
+                       count(CASE WHEN x.kind = 'visit' THEN 1 END) AS visits,
+                       coalesce(sum(CASE WHEN x.kind = 'visit' THEN x.days END), 0) AS days,
+                       count(CASE WHEN x.kind = '\(other.kind)' THEN 1 END) AS \(other.column)
+                FROM link AS l
+                LEFT JOIN visit AS x ON x.\(l) = l.\(l) AND x.\(t) = l.\(t) AND x.date BETWEEN ?2 AND ?3
+                WHERE l.\(l) IS NOT NULL AND l.\(t) IS NOT NULL AND \(active)
+                GROUP BY l.id)
+            SELECT done.\(l), a.\(linker.label) AS \(linker.actor), done.\(t), b.\(target.label),
+                   done.visits, need.visits AS need_visits, done.days, need.days AS need_days,
+                   done.\(other.column), need.\(other.column) AS need_\(other.column)
+            FROM done, need JOIN \(linker.table) AS a ON a.id = done.\(l) JOIN \(target.table) AS b ON b.id = done.\(t)
+            WHERE done.visits < need.visits OR done.days < need.days OR done.\(other.column) < need.\(other.column)
+            ORDER BY done.\(l), done.\(t)
+            """)
+    }
 }
