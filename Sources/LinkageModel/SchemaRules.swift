@@ -128,9 +128,8 @@ extension Schema {
                     CHECK ((village_id IS NULL) <> (household_id IS NULL))
             ) STRICT
             """)
-        try db.execute(sql: """
-            CREATE TRIGGER indicator_value_insert_matches_indicator BEFORE INSERT ON indicator_value
-            BEGIN
+        // The same checks on insert and on update.
+        let indicatorValueChecks = """
                 SELECT RAISE(ABORT, 'an indicator value''s place must match the indicator''s scope: a village indicator for a village, a community indicator for a community, a household indicator for a household')
                 WHERE EXISTS (SELECT 1 FROM indicator i WHERE i.id = NEW.indicator_id AND (
                           (i.scope = 'household' AND NEW.household_id IS NULL)
@@ -139,22 +138,9 @@ extension Schema {
                 SELECT RAISE(ABORT, 'the value of a boolean indicator is 0 or 1')
                 WHERE NEW.value NOT IN (0, 1)
                   AND EXISTS (SELECT 1 FROM indicator WHERE id = NEW.indicator_id AND value_type = 'boolean');
-            END
-            """)
-        try db.execute(sql: """
-            CREATE TRIGGER indicator_value_update_matches_indicator
-            BEFORE UPDATE OF indicator_id, village_id, household_id, value ON indicator_value
-            BEGIN
-                SELECT RAISE(ABORT, 'an indicator value''s place must match the indicator''s scope: a village indicator for a village, a community indicator for a community, a household indicator for a household')
-                WHERE EXISTS (SELECT 1 FROM indicator i WHERE i.id = NEW.indicator_id AND (
-                          (i.scope = 'household' AND NEW.household_id IS NULL)
-                       OR (i.scope <> 'household' AND NEW.village_id IS NULL)
-                       OR EXISTS (SELECT 1 FROM village v WHERE v.id = NEW.village_id AND v.kind IS NOT i.scope)));
-                SELECT RAISE(ABORT, 'the value of a boolean indicator is 0 or 1')
-                WHERE NEW.value NOT IN (0, 1)
-                  AND EXISTS (SELECT 1 FROM indicator WHERE id = NEW.indicator_id AND value_type = 'boolean');
-            END
-            """)
+            """
+        try db.execute(sql: "CREATE TRIGGER indicator_value_insert_matches_indicator BEFORE INSERT ON indicator_value BEGIN\n\(indicatorValueChecks)END")
+        try db.execute(sql: "CREATE TRIGGER indicator_value_update_matches_indicator BEFORE UPDATE OF indicator_id, village_id, household_id, value ON indicator_value BEGIN\n\(indicatorValueChecks)END")
         try db.execute(sql: """
             CREATE TRIGGER indicator_keeps_meaning_of_values BEFORE UPDATE OF scope, value_type ON indicator
             WHEN NEW.scope IS NOT OLD.scope OR NEW.value_type IS NOT OLD.value_type
