@@ -1,5 +1,6 @@
 import CLua
 import GRDBSQLite
+import LinkageModel
 import LuaBridge
 
 /// The `db` module: raw SQL from Lua, always with bound parameters.
@@ -15,9 +16,11 @@ final class DatabaseModule {
     /// the same SQL gets its own.
     private var cache: [String: SQLStatement] = [:]
     private var savepointDepth = 0
+    private let statementGuard: StatementGuard
 
-    init(connection: OpaquePointer) {
+    init(connection: OpaquePointer, statementGuard: StatementGuard) {
         self.connection = connection
+        self.statementGuard = statementGuard
     }
 
     func install(in lua: LuaState) throws {
@@ -173,9 +176,12 @@ final class DatabaseModule {
 
     private func savepoint(_ call: LuaCall) throws -> Int32 {
         let action = try call.string(1)
+        // db.transaction's savepoints are linkage's: scripts may not write SAVEPOINT themselves.
         func run(_ sql: String) throws {
-            let (s, _) = try SQLStatement.prepare(connection: connection, sql: sql)
-            while try s?.step() == true {}
+            try statementGuard.trusted {
+                let (s, _) = try SQLStatement.prepare(connection: connection, sql: sql)
+                while try s?.step() == true {}
+            }
         }
         switch action {
         case "begin":

@@ -15,43 +15,21 @@ public final class ScriptEngine {
     private(set) var queries: QueryModule!
     private let db: Database
     private let readOnly: Bool
-    /// The audit session of the transaction in progress.
-    private var session: Int64?
-    /// What the last dry run would have changed (nil unless it was a dry run).
-    public private(set) var dryRunChanges: [AuditEntry]?
+    private let statementGuard: StatementGuard
 
     private init(db: Database, connection: OpaquePointer, readOnly: Bool, showPII: Bool) throws {
         self.connection = connection
         self.db = db
         self.readOnly = readOnly
+        statementGuard = StatementGuard(connection: connection)
         lua = LuaState()
-        database = DatabaseModule(connection: connection)
+        database = DatabaseModule(connection: connection, statementGuard: statementGuard)
         try database.install(in: lua)
         queries = try QueryModule(database: database, db: db, L: lua.L)
         try queries.install(in: lua)
         try ExchangeModule(queries: queries, showPII: showPII).install(in: lua) // export.* and import.check
         try lua.run(PrivacyPrelude.source(showPII: showPII), chunkName: "=(linkage privacy)")
         installExit()
-    }
-
-    /// `os.exit` ends the process, as in lua; first it settles the run's transaction: committed for
-    /// `os.exit()`, `os.exit(true)` or `os.exit(0)`, rolled back for any other code.
-    private func installExit() {
-        let connection = self.connection
-        lua.register(module: "os", functions: ["exit": { [unowned self] call in
-            let code: Int32
-            switch call.value(1) {
-            case .nil, .boolean(true): code = 0
-            case .boolean(false): code = 1
-            default: code = Int32(truncatingIfNeeded: try call.integer(1))
-            }
-            if sqlite3_get_autocommit(connection) == 0 {
-                if code == 0 { try self.closeSession() }
-                sqlite3_exec(connection, code == 0 ? "COMMIT" : "ROLLBACK", nil, nil, nil)
-            }
-            fflush(nil)
-            exit(code)
-        }])
     }
 
     /// Runs `body` with an engine on `register`.
@@ -62,54 +40,94 @@ public final class ScriptEngine {
             }
             let engine = try ScriptEngine(db: db, connection: connection, readOnly: register.readOnly, showPII: showPII)
             defer {
-                engine.lua.close()
-                engine.database.close()
+                engine.closeState()
+                engine.statementGuard.uninstall()
+                // Whatever happened, no transaction outlives the run (GRDB traps on one left open).
+                if sqlite3_get_autocommit(connection) == 0 { sqlite3_exec(connection, "ROLLBACK", nil, nil, nil) }
             }
             return try body(engine)
         }
     }
 
-    // MARK: transactions
+    /// Closes the Lua state: every finalizer (`__gc`, `__close`) runs now, then the statements end.
+    private func closeState() {
+        lua.close()
+        database.close()
+    }
 
-    /// Runs `body` in one transaction: committed when it returns, rolled back when it throws. A
-    /// script that ended the transaction itself (`db.exec("COMMIT")`) is left as it is. Changes are
-    /// audited under `audit`; a dry run records what would change in `dryRunChanges`, then rolls back.
-    public func inTransaction<T>(audit: AuditSource? = nil, dryRun: Bool = false, _ body: () throws -> T) throws -> T {
-        try execute("BEGIN")
-        dryRunChanges = nil
-        let result: T
+    // MARK: the run's transaction
+
+    /// Runs `body` as one session: committed when it returns, rolled back when it throws, and
+    /// rolled back after recording what it would change when `dryRun`. The Lua state is closed
+    /// before the decision, so finalizers run inside the transaction and are part of what is
+    /// committed or rolled back. A script that calls `os.exit` ends the same way, then `onExit`.
+    public func runSession(audit: AuditSource?, dryRun: Bool, _ body: () throws -> Void) throws -> SessionOutcome {
+        let session = try RegisterSession(db: db, audit: audit, readOnly: readOnly)
+        try session.begin()
+        self.session = session
+        self.dryRun = dryRun
+        defer { self.session = nil }
         do {
-            if let audit, !readOnly { session = try AuditLog.open(db, audit) }
-            result = try body()
+            try body()
         } catch {
-            session = nil
-            if sqlite3_get_autocommit(connection) == 0 { try? execute("ROLLBACK") }
+            closeState()
+            session.rollback()
             throw error
         }
-        guard sqlite3_get_autocommit(connection) == 0 else { session = nil; return result }
+        return try settle(session, succeeded: true)
+    }
+
+    /// Closes the state, then commits or rolls back.
+    private func settle(_ session: RegisterSession, succeeded: Bool) throws -> SessionOutcome {
+        closeState()
+        guard succeeded else {
+            session.rollback()
+            return .rolledBack
+        }
         if dryRun {
-            dryRunChanges = try session.map { try AuditLog.entries(db, session: $0) } ?? []
-            session = nil
-            try execute("ROLLBACK")
-            return result
+            let changes = try session.pendingChanges()
+            session.rollback()
+            return .dryRun(changes)
         }
-        try closeSession()
-        try execute("COMMIT")
-        return result
+        try session.commit()
+        return .committed
     }
 
-    private func closeSession() throws {
-        guard let id = session else { return }
-        session = nil
-        try AuditLog.close(db, session: id)
+    private var session: RegisterSession?
+    private var dryRun = false
+
+    /// What the command line does after a script's `os.exit(code)`: the state is closed and the
+    /// transaction settled (committed for 0, rolled back otherwise) when it is called.
+    public var onExit: (_ code: Int32, _ outcome: Result<SessionOutcome, Error>) -> Never = { code, _ in
+        fflush(nil)
+        exit(code)
     }
 
-    private func execute(_ sql: String) throws {
-        var message: UnsafeMutablePointer<CChar>?
-        guard sqlite3_exec(connection, sql, nil, nil, &message) == SQLITE_OK else {
-            defer { sqlite3_free(message) }
-            throw TransactionError(statement: sql, message: message.map { String(cString: $0) } ?? "unknown error")
-        }
+    /// `os.exit` ends the process, as in lua, after settling the run: code 0 (`os.exit()`,
+    /// `os.exit(true)`) commits, any other code rolls back. Codes outside 0–255 are an error, since
+    /// the shell would see them modulo 256.
+    private func installExit() {
+        lua.register(module: "os", functions: ["exit": { [unowned self] call in
+            // Closing the state releases this very closure: hold the engine in a local first.
+            let engine = self
+            let code: Int32
+            switch call.value(1) {
+            case .nil, .boolean(true): code = 0
+            case .boolean(false): code = 1
+            default:
+                let n = try call.integer(1)
+                guard (0...255).contains(n) else { throw call.argumentError(1, "exit code \(n) is outside 0–255") }
+                code = Int32(n)
+            }
+            guard let session = engine.session else {
+                engine.closeState()
+                engine.onExit(code, .success(.rolledBack))
+            }
+            // Neither the state nor this frame is used again: exit() follows, as in lua's own
+            // os.exit(code, true), so closing the state from inside one of its calls is safe.
+            let outcome = Result { try engine.settle(session, succeeded: code == 0) }
+            engine.onExit(code, outcome)
+        }])
     }
 
     // MARK: running code
@@ -145,9 +163,10 @@ public final class ScriptEngine {
     }
 }
 
-/// BEGIN, COMMIT or ROLLBACK failed (the register is locked by another writer, the disk is full …).
-public struct TransactionError: Error, CustomStringConvertible {
-    public let statement: String
-    public let message: String
-    public var description: String { "\(statement) failed: \(message)" }
+/// How a run ended.
+public enum SessionOutcome: Sendable {
+    case committed
+    case rolledBack
+    /// A dry run: what it would have changed, now rolled back.
+    case dryRun([AuditEntry])
 }

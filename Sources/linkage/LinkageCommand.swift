@@ -27,10 +27,9 @@ struct LinkageCommand: ParsableCommand {
         let code = execute.joined(separator: "\n")
         let audit = ScriptOptions.audit(source: "-e", code: Data(code.utf8), command: code)
         try ScriptEngine.with(register, showPII: options.showPII) { engine in
-            try engine.inTransaction(audit: audit, dryRun: options.dryRun) {
+            try options.runSession(engine, audit: audit) {
                 for code in execute { try engine.evaluate(code) }
             }
-            if let changes = engine.dryRunChanges { print(DryRunReport.text(changes, mask: options.showPII ? { $0 } : Privacy.mask)) }
         }
     }
 }

@@ -42,10 +42,9 @@ struct RunCommand: ParsableCommand {
         let argv = CommandLine.arguments
         let before = Array(argv.prefix(RunCommand.position(of: script, in: argv)))
         try ScriptEngine.with(register, showPII: options.showPII) { engine in
-            try engine.inTransaction(audit: audit, dryRun: options.dryRun) {
+            try options.runSession(engine, audit: audit) {
                 try engine.runFile(script, arguments: arguments, before: before)
             }
-            if let changes = engine.dryRunChanges { print(DryRunReport.text(changes, mask: options.showPII ? { $0 } : Privacy.mask)) }
         }
     }
 

@@ -27,7 +27,7 @@ final class InitCommandTests: LinkageCLITestCase {
     func testInitTwiceSucceedsAndKeepsTheVersionAndData() throws {
         let first = try linkage("init", "--db", "new.db")
         XCTAssertEqual(first.exitCode, 0, "\(first)")
-        _ = try evaluate("db.exec('CREATE TABLE scratch(x); INSERT INTO scratch VALUES (7)')", db: "new.db")
+        _ = try sqlite3("new.db", "CREATE TABLE scratch(x); INSERT INTO scratch VALUES (7);")
         let second = try linkage("init", "--db", "new.db")
         XCTAssertEqual(second.exitCode, 0, "\(second)")
         XCTAssertEqual(reportedVersion(second.stdout), reportedVersion(first.stdout))

@@ -2,16 +2,7 @@ import Foundation
 import XCTest
 
 /// --dry-run, --read-only, the audit log and masking of personal data, through the real binary.
-final class SafetyTests: LinkageCLITestCase {
-    private static let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("LinkageScriptingTests/Fixtures/small-register.lua").path
-
-    override func setUpWithError() throws {
-        try super.setUpWithError()
-        let r = try linkage("--db", "test.db", "run", Self.fixture)
-        XCTAssertEqual(r.exitCode, 0, "\(r)")
-    }
-
+final class SafetyTests: SmallRegisterTestCase {
     func testDryRunReportsEachTablesChangesAndWritesNothing() throws {
         try write("edit.lua", """
             households:where{ township = '太京镇' }:update{ housing_secured = true }

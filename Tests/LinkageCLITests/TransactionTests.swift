@@ -4,8 +4,10 @@ import XCTest
 final class TransactionTests: LinkageCLITestCase {
     override func setUpWithError() throws {
         try super.setUpWithError()
-        // A table of the test's own, so the tests do not depend on the register's schema.
-        _ = try evaluate("db.exec('CREATE TABLE IF NOT EXISTS scratch(x NOT NULL UNIQUE)')")
+        // A table of the test's own, so the tests do not depend on the register's schema; made by
+        // another program, since scripts may not change the register's schema.
+        _ = try evaluate("return 1")
+        _ = try sqlite3("test.db", "CREATE TABLE IF NOT EXISTS scratch(x NOT NULL UNIQUE);")
         _ = try evaluate("db.exec('INSERT INTO scratch(x) VALUES (?)', 'seed')")
     }
 
@@ -108,7 +110,8 @@ final class TransactionTests: LinkageCLITestCase {
 /// `os.exit` settles the run's transaction before the process ends.
 final class OsExitTests: LinkageCLITestCase {
     func testOsExitWithSuccessCommitsAndExitsZero() throws {
-        _ = try evaluate("db.exec('CREATE TABLE s(x)')")
+        _ = try evaluate("return 1")
+        _ = try sqlite3("test.db", "CREATE TABLE s(x);")
         let result = try linkage("--db", "test.db", "-e", "db.exec('INSERT INTO s VALUES (1)') print('bye') os.exit(0)")
         XCTAssertEqual(result.exitCode, 0, "\(result)")
         XCTAssertEqual(result.stdout, "bye\n")
@@ -116,7 +119,8 @@ final class OsExitTests: LinkageCLITestCase {
     }
 
     func testOsExitWithFailureRollsBackAndKeepsTheCode() throws {
-        _ = try evaluate("db.exec('CREATE TABLE s(x)')")
+        _ = try evaluate("return 1")
+        _ = try sqlite3("test.db", "CREATE TABLE s(x);")
         let result = try linkage("--db", "test.db", "-e", "db.exec('INSERT INTO s VALUES (1)') os.exit(3)")
         XCTAssertEqual(result.exitCode, 3, "\(result)")
         XCTAssertEqual(try evaluate("return db.value('SELECT count(*) FROM s')"), "0\n")

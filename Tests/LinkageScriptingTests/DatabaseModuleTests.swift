@@ -7,7 +7,7 @@ import XCTest
 final class DatabaseModuleTests: RegisterTestCase {
     private func makeScratch(rows: Int = 3) throws {
         try run("""
-            db.exec("CREATE TABLE scratch (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, score REAL, note TEXT)")
+            db.exec("CREATE TEMP TABLE scratch (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, score REAL, note TEXT)")
             for i = 1, \(rows) do db.exec("INSERT INTO scratch (name, score) VALUES (?, ?)", "n" .. i, i / 2) end
             """)
     }
@@ -59,12 +59,12 @@ final class DatabaseModuleTests: RegisterTestCase {
         XCTAssertEqual(try run("""
             for r in db.rows('SELECT * FROM scratch') do if r.id == 2 then break end end
             db.exec('DROP TABLE scratch')
-            return db.value("SELECT count(*) FROM sqlite_master WHERE name = 'scratch'")
+            return db.value("SELECT count(*) FROM sqlite_temp_master WHERE name = 'scratch'")
             """), [0])
     }
 
     func testRowsRunsInConstantMemory() throws {
-        try run("db.exec('CREATE TABLE big (id INTEGER PRIMARY KEY, payload TEXT)')")
+        try run("db.exec('CREATE TEMP TABLE big (id INTEGER PRIMARY KEY, payload TEXT)')")
         try run("db.exec(\"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200000) INSERT INTO big SELECT i, printf('%050d', i) FROM n\")")
         let r = try run("""
             collectgarbage()
@@ -86,7 +86,7 @@ final class DatabaseModuleTests: RegisterTestCase {
     func testExecReturnsChangedRowsAndRunsStatementScripts() throws {
         try makeScratch(rows: 5)
         XCTAssertEqual(try run("return db.exec('UPDATE scratch SET note = ? WHERE id <= ?', 'x', 3)"), [3])
-        XCTAssertEqual(try run("return db.exec('CREATE TABLE a(x); INSERT INTO a VALUES (1); INSERT INTO a VALUES (2);')"), [2])
+        XCTAssertEqual(try run("return db.exec('CREATE TEMP TABLE a(x); INSERT INTO a VALUES (1); INSERT INTO a VALUES (2);')"), [2])
         XCTAssertThrowsError(try run("db.exec('INSERT INTO a VALUES (?); INSERT INTO a VALUES (2)', 1)")) { e in
             XCTAssertTrue("\(e)".contains("several SQL statements"), "\(e)")
         }

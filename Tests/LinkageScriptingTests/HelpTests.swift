@@ -15,7 +15,7 @@ final class HelpTests: RegisterTestCase {
         for entry in HelpCatalog.entries {
             try ScriptEngine.with(register) { engine in
                 do {
-                    try engine.inTransaction {
+                    _ = try engine.runSession(audit: nil, dryRun: false) {
                         do { try engine.lua.run(entry.example, chunkName: "=example of \(entry.key)") } catch {
                             XCTFail("the example of \(entry.key) failed: \(error)")
                         }

@@ -19,7 +19,7 @@ class RegisterTestCase: XCTestCase {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         register = try Register(path: directory.appendingPathComponent("test.db").path)
         if usesFixture {
-            try ScriptEngine.with(register) { engine in try engine.inTransaction { try engine.runFile(Self.fixture, arguments: []) } }
+            try ScriptEngine.with(register) { engine in _ = try engine.runSession(audit: nil, dryRun: false) { try engine.runFile(Self.fixture, arguments: []) } }
         }
     }
 
@@ -32,7 +32,9 @@ class RegisterTestCase: XCTestCase {
     @discardableResult
     func run(_ code: String) throws -> [LuaValue] {
         try ScriptEngine.with(register) { engine in
-            try engine.inTransaction { try engine.lua.run(code, chunkName: "=test") }
+            var results: [LuaValue] = []
+            _ = try engine.runSession(audit: nil, dryRun: false) { results = try engine.lua.run(code, chunkName: "=test") }
+            return results
         }
     }
 

@@ -40,15 +40,17 @@ public enum Importer {
         report.blankRows = table.blankRows
         report.rows = table.rows.count
         try register.queue.inDatabase { db in
-            try db.execute(sql: "BEGIN IMMEDIATE")
-            var committed = false
-            defer { if !committed { try? db.execute(sql: "ROLLBACK") } }
-            let session = try AuditLog.open(db, audit)
-            try importRows(table, kind: kind, db: db, update: update, report: &report)
-            guard report.problems.isEmpty, !dryRun else { return }
-            try AuditLog.close(db, session: session)
-            try db.execute(sql: "COMMIT")
-            committed = true
+            // The write lock first, so a long validation is not lost to another writer at the end.
+            let session = try RegisterSession(db: db, audit: audit)
+            try session.begin(immediate: true)
+            do {
+                try importRows(table, kind: kind, db: db, update: update, report: &report)
+                guard report.problems.isEmpty, !dryRun else { return session.rollback() }
+                try session.commit()
+            } catch {
+                session.rollback()
+                throw error
+            }
         }
         return report
     }
@@ -217,15 +219,18 @@ public enum Importer {
         guard problems.isEmpty else { return problems }
         // The register's own rules: write the row in a savepoint and roll it back.
         var report = ImportReport(kind: kind, file: checkedRow, source: "")
-        try db.execute(sql: "SAVEPOINT import_check")
-        defer {
-            try? db.execute(sql: "ROLLBACK TO import_check")
-            try? db.execute(sql: "RELEASE import_check")
-        }
-        do {
-            try write(row, validator: validator, db: db, update: update, report: &report)
-        } catch let error as DatabaseError where error.resultCode == .SQLITE_READONLY {
-            // A read-only register: the checks above are all there is.
+        // Linkage's own savepoints (this one and the row's in `write`), which scripts may not write.
+        try StatementGuard.trusted(on: db) {
+            try db.execute(sql: "SAVEPOINT import_check")
+            defer {
+                try? db.execute(sql: "ROLLBACK TO import_check")
+                try? db.execute(sql: "RELEASE import_check")
+            }
+            do {
+                try write(row, validator: validator, db: db, update: update, report: &report)
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_READONLY {
+                // A read-only register: the checks above are all there is.
+            }
         }
         return report.problems.filter { !$0.message.contains("attempt to write a readonly database") }.map { ($0.field, $0.text) }
     }

@@ -1,0 +1,175 @@
+import Foundation
+import GRDB
+import GRDBSQLite
+
+/// One run's transaction on the register, begun and ended by linkage alone: a script, an import or
+/// a console session works inside it, and only this type begins, commits or rolls it back. The
+/// audit log attributes what it wrote to `audit` when it commits.
+///
+///     let session = RegisterSession(db: db, audit: source)
+///     try session.begin()
+///     do { try session.chunk { … } ; try session.commit() } catch { session.rollback(); throw error }
+public final class RegisterSession {
+    public let db: Database
+    private let connection: OpaquePointer
+    private let audit: AuditSource?
+    private let statementGuard: StatementGuard?
+    private var auditSession: Int64?
+    private var chunks = 0
+    public private(set) var isOpen = false
+    /// Set only while ``commit()`` runs: every other commit is turned into a rollback.
+    private var committing = false
+
+    /// `audit` nil: changes are logged as made outside a linkage run (only tests do that). A
+    /// read-only register is never audited: nothing can change.
+    public init(db: Database, audit: AuditSource?, readOnly: Bool = false) throws {
+        guard let connection = db.sqliteConnection else { throw SessionError.closed }
+        self.db = db
+        self.connection = connection
+        self.audit = readOnly ? nil : audit
+        statementGuard = StatementGuard.on(connection)
+    }
+
+    /// Begins the transaction. `immediate` takes the write lock at once (an import that will write).
+    public func begin(immediate: Bool = false) throws {
+        precondition(!isOpen, "a session is begun once")
+        if sqlite3_get_autocommit(connection) == 0 {
+            // Left open by a crash of an earlier run on this connection: never build on it.
+            try execute("ROLLBACK")
+        }
+        try execute(immediate ? "BEGIN IMMEDIATE" : "BEGIN")
+        isOpen = true
+        installCommitGuard()
+        chunks = 0
+        if let audit {
+            do { auditSession = try trusted { try AuditLog.open(db, audit) } } catch { rollback(); throw error }
+        }
+    }
+
+    /// Runs `body` under a savepoint of its own: when it throws, what it changed is undone and the
+    /// rest of the session stays (a console line that fails loses only its own changes).
+    public func chunk<T>(_ body: () throws -> T) throws -> T {
+        chunks += 1
+        let name = "linkage_chunk_\(chunks)"
+        try execute("SAVEPOINT \(name)")
+        do {
+            let result = try body()
+            try execute("RELEASE \(name)")
+            return result
+        } catch {
+            if sqlite3_get_autocommit(connection) == 0 {
+                try? execute("ROLLBACK TO \(name)")
+                try? execute("RELEASE \(name)")
+            }
+            throw error
+        }
+    }
+
+    /// What the session has changed so far, as the audit log recorded it (a dry run's report).
+    public func pendingChanges() throws -> [AuditEntry] {
+        guard let auditSession else { return [] }
+        return try trusted { try AuditLog.entries(db, session: auditSession) }
+    }
+
+    /// Seals the audit session and commits. When COMMIT fails (a deferred foreign key, a full disk,
+    /// another writer), everything is rolled back and the error says so.
+    public func commit() throws {
+        precondition(isOpen, "commit of a session that is not open")
+        guard sqlite3_get_autocommit(connection) == 0 else {
+            rollback()
+            throw SessionError.transactionLost
+        }
+        committing = true
+        defer { committing = false }
+        do {
+            if let id = auditSession { try trusted { try AuditLog.close(db, session: id) } }
+            try execute("COMMIT")
+        } catch {
+            let reason = (error as? SessionError)?.reason ?? "\(error)"
+            rollback()
+            throw SessionError.commitFailed(reason: reason)
+        }
+        isOpen = false
+        auditSession = nil
+        removeCommitGuard()
+    }
+
+    /// Rolls everything back. Never fails: when SQLite has already rolled back (after some errors
+    /// it does by itself), there is nothing left to undo.
+    public func rollback() {
+        if sqlite3_get_autocommit(connection) == 0 { try? execute("ROLLBACK") }
+        isOpen = false
+        auditSession = nil
+        removeCommitGuard()
+    }
+
+    deinit { if isOpen { rollback() } }
+
+    /// A statement can end the transaction behind linkage's back (`INSERT OR ROLLBACK` that
+    /// conflicts; SQLite after an I/O error), and every later write would then commit on its own,
+    /// unaudited and beyond the run's rollback. While the session is open, SQLite's commit hook
+    /// turns every commit but the session's own into a rollback, so such a write fails instead.
+    private func installCommitGuard() {
+        sqlite3_commit_hook(connection, { context in
+            Unmanaged<RegisterSession>.fromOpaque(context!).takeUnretainedValue().committing ? 0 : 1
+        }, Unmanaged.passUnretained(self).toOpaque())
+    }
+
+    private func removeCommitGuard() {
+        sqlite3_commit_hook(connection, nil, nil)
+    }
+
+    /// What a write says when the commit guard refused it (SQLITE_CONSTRAINT_COMMITHOOK).
+    public static let lostTransactionMessage = "the run's transaction was ended early by an earlier statement (ON CONFLICT ROLLBACK, or an I/O error), so this write was refused; nothing the run did will be kept"
+
+    /// True for the result code of a write the commit guard refused.
+    public static func isRefusedCommit(_ extendedCode: Int32) -> Bool {
+        extendedCode == SQLITE_CONSTRAINT | (2 << 8) // SQLITE_CONSTRAINT_COMMITHOOK
+    }
+
+    private func trusted<T>(_ body: () throws -> T) throws -> T {
+        if let statementGuard { return try statementGuard.trusted(body) }
+        return try body()
+    }
+
+    private func execute(_ sql: String) throws {
+        try trusted {
+            var message: UnsafeMutablePointer<CChar>?
+            guard sqlite3_exec(connection, sql, nil, nil, &message) == SQLITE_OK else {
+                defer { sqlite3_free(message) }
+                throw SessionError.statementFailed(statement: sql, reason: message.map { String(cString: $0) } ?? "unknown error")
+            }
+        }
+    }
+}
+
+/// A session's BEGIN, COMMIT or ROLLBACK failed.
+public enum SessionError: Error, CustomStringConvertible {
+    case closed
+    case statementFailed(statement: String, reason: String)
+    case commitFailed(reason: String)
+    case transactionLost
+
+    var reason: String {
+        switch self {
+        case .closed: return "the connection is closed"
+        case .transactionLost: return "the transaction was ended early"
+        case .statementFailed(_, let reason), .commitFailed(let reason): return reason
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .closed: return "the register's connection is closed"
+        case .statementFailed(let statement, let reason):
+            if reason.contains("locked") || reason.contains("busy") {
+                return "\(statement) failed: another process holds the register's write lock (\(reason)); try again when it has finished"
+            }
+            return "\(statement) failed: \(reason)"
+        case .transactionLost:
+            return "the run's transaction was ended early by one of its statements (ON CONFLICT ROLLBACK, or an I/O error); nothing was written"
+        case .commitFailed(let reason):
+            return "the changes could not be committed (\(reason)); everything was rolled back and the register is as it was"
+        }
+    }
+}

@@ -1,0 +1,31 @@
+@preconcurrency import Glibc
+import LinkageModel
+import LinkageScripting
+
+extension ScriptOptions {
+    /// Runs `body` as the run's one session on `engine` and reports how it ended: the dry-run
+    /// report, or a COMMIT that failed (exit 1, everything rolled back). A script's `os.exit`
+    /// ends the same way, from inside the script.
+    func runSession(_ engine: ScriptEngine, audit: AuditSource, _ body: () throws -> Void) throws {
+        let showPII = self.showPII
+        let mask: (String) -> String = { showPII ? $0 : Privacy.mask($0) }
+        let report = { (outcome: SessionOutcome) in
+            if case .dryRun(let changes) = outcome { print(DryRunReport.text(changes, mask: mask)) }
+        }
+        engine.onExit = { code, result in
+            switch result {
+            case .success(let outcome):
+                report(outcome)
+                fflush(nil)
+                Glibc.exit(code)
+            case .failure(let error):
+                fail(1, "\(error)")
+            }
+        }
+        do {
+            report(try engine.runSession(audit: audit, dryRun: dryRun, body))
+        } catch let error as SessionError {
+            throw Failure.script(error.description)
+        }
+    }
+}
