@@ -140,7 +140,7 @@ extension LuaState {
 
     /// Routes SIGINT (Ctrl-C) to `interrupt()` on this state, as lua.c does around each chunk. The
     /// handler is one-shot: a second Ctrl-C before `resetLimits()` kills the process, for a script
-    /// stuck outside Lua. Returns false when sigaction failed.
+    /// stuck outside Lua. Costs nothing until the signal comes. Returns false when sigaction failed.
     @discardableResult
     public func installInterruptHandler() -> Bool { ls_sigint_install(limits.pointer) == 0 }
 

@@ -108,7 +108,9 @@ int ls_limits_poll(ls_limits *limits);
 void ls_interrupt(ls_limits *limits);
 void ls_set_interrupt_callback(ls_limits *limits, ls_interrupt_fn callback, void *context);
 /// Routes SIGINT to ls_interrupt(limits). One-shot as in lua.c: a second Ctrl-C before
-/// ls_limits_reset re-arms it kills the process. Returns 0, or -1 with errno.
+/// ls_limits_reset re-arms it kills the process. Adds no hook until the signal comes (so, as in
+/// lua.c, a busy loop in a coroutine is reached only by a deadline's or budget's count hook).
+/// Returns 0, or -1 with errno.
 int ls_sigint_install(ls_limits *limits);
 /// Restores the SIGINT action that was there before ls_sigint_install. Returns 0, or -1.
 int ls_sigint_uninstall(void);
