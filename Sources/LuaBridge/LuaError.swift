@@ -1,17 +1,23 @@
 /// A chunk failed to load or run. The message is Lua's own (`file:line: text`); chunk and line are
 /// read from it when it has that shape; the traceback is recorded by the message handler.
 public struct LuaScriptError: Error, CustomStringConvertible, Sendable {
-    public enum Kind: Sendable { case syntax, runtime, memory, file, handler }
+    /// `.limit`: a time limit or instruction budget stopped the script; `.interrupted`: Ctrl-C or
+    /// `LuaState.interrupt()`; `.memory`: out of memory, the state's memory limit when `stopReason`
+    /// says so.
+    public enum Kind: Sendable { case syntax, runtime, memory, file, handler, limit, interrupted }
     public let kind: Kind
     public let message: String
     public let chunk: String?
     public let line: Int?
     public let traceback: String?
+    /// The limit that stopped the script, with its value, so a caller can name it (`--timeout`).
+    public let stopReason: LuaStopReason?
 
-    public init(kind: Kind, message: String, traceback: String? = nil) {
+    public init(kind: Kind, message: String, traceback: String? = nil, stopReason: LuaStopReason? = nil) {
         self.kind = kind
         self.message = message
         self.traceback = traceback
+        self.stopReason = stopReason
         (chunk, line) = LuaScriptError.position(in: message)
     }
 

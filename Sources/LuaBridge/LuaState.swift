@@ -4,25 +4,34 @@ import LuaShim
 /// Owns one `lua_State` and closes it. Not thread-safe: keep a state on one thread.
 public final class LuaState {
     public let L: OpaquePointer
-    private let token: LuaStateToken
+    /// Released on close, before lua_close: references see their state gone from then on, also
+    /// when a finalizer run by the close drops one.
+    private var token: LuaStateToken?
+    /// The allocator's count and cap, the hook's limits; outlives the state for `LuaInterrupter`s.
+    let limits: LuaLimitsHandle
+    var settings = LuaLimitSettings()
 
     public init(openLibraries: Bool = true) {
         ls_install(luaDispatch, luaRelease)
-        guard let L = luaL_newstate() else { fatalError("Lua: out of memory creating a state") }
+        var limits: OpaquePointer?
+        guard let L = ls_newstate(&limits), let limits else { fatalError("Lua: out of memory creating a state") }
         self.L = L
+        self.limits = LuaLimitsHandle(limits)
         token = LuaStateToken.open(L)
         if openLibraries { luaL_openlibs(L) }
     }
 
-    private var closed = false
+    public private(set) var isClosed = false
 
     /// Closes the state now: every userdata is collected, so Swift objects it held are released.
+    /// Idempotent. May be called from a Swift function that Lua is running (as `os.exit(code, true)`
+    /// does): finalizers run, then the caller must not return into Lua — it exits the process.
     public func close() {
-        guard !closed else { return }
-        closed = true
+        guard !isClosed else { return }
+        isClosed = true
         LuaStateToken.close(L)
-        lua_close(L)
-        withExtendedLifetime(token) {}
+        token = nil
+        ls_close(L)
     }
 
     deinit { close() }
@@ -92,7 +101,7 @@ public final class LuaState {
         stack.pop()
         switch status {
         case LUA_ERRSYNTAX: throw LuaScriptError(kind: .syntax, message: message)
-        case LUA_ERRMEM: throw LuaScriptError(kind: .memory, message: message)
+        case LUA_ERRMEM: throw memoryError(message)
         default: throw LuaScriptError(kind: .file, message: message)
         }
     }
@@ -117,8 +126,15 @@ public final class LuaState {
         ls_push_last_traceback(L)
         let traceback = stack.string(at: -1)
         stack.pop()
-        throw LuaScriptError(kind: status == LUA_ERRMEM ? .memory : status == LUA_ERRERR ? .handler : .runtime,
-                             message: message, traceback: traceback)
+        if let reason = stopReason {
+            // The stop's own words, whatever a script that caught and re-raised it made of them.
+            throw LuaScriptError(kind: reason == .interrupted ? .interrupted : .limit, message: reason.message,
+                                 traceback: traceback, stopReason: reason)
+        }
+        if status == LUA_ERRMEM || (ls_memory_refused(limits.pointer) != 0 && message.hasSuffix("not enough memory")) {
+            throw memoryError(message, traceback: traceback)
+        }
+        throw LuaScriptError(kind: status == LUA_ERRERR ? .handler : .runtime, message: message, traceback: traceback)
     }
 
     /// Loads and runs a chunk of source.

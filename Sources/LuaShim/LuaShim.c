@@ -1,4 +1,5 @@
 #include "LuaShim.h"
+#include "LuaLimitsInternal.h"
 #include <string.h>
 
 static ls_dispatch_fn swift_dispatch = NULL;
@@ -42,8 +43,13 @@ void *ls_test_box(lua_State *L, int idx, const char *tname) {
 // the error is raised here, after the Swift frame is gone.
 static int trampoline(lua_State *L) {
     void **slot = (void **)lua_touserdata(L, lua_upvalueindex(1));
+    // While Swift runs, the memory cap does not refuse and the hook does not raise: either would
+    // longjmp across Swift frames. The cap is checked once Swift has returned.
+    int active = ls_limits_enter(L, 0);
     int n = swift_dispatch(L, *slot);
+    ls_limits_restore(L, active);
     if (n < 0) return lua_error(L);
+    ls_limits_check_memory(L);
     return n;
 }
 
@@ -53,6 +59,8 @@ void ls_push_swift_function(lua_State *L, void *context) {
 }
 
 static int message_handler(lua_State *L) {
+    // The traceback is built beyond the memory cap and without stops (the reserve it needs).
+    int active = ls_limits_enter(L, 0);
     const char *msg = lua_tostring(L, 1);
     if (msg == NULL) {
         if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING) {
@@ -64,6 +72,7 @@ static int message_handler(lua_State *L) {
     luaL_traceback(L, L, NULL, 1);
     lua_setfield(L, LUA_REGISTRYINDEX, TRACEBACK_KEY);
     lua_pushstring(L, msg);
+    ls_limits_restore(L, active);
     return 1;
 }
 
@@ -73,7 +82,11 @@ int ls_pcall_traceback(lua_State *L, int nargs, int nresults) {
     lua_insert(L, base);
     lua_pushnil(L);
     lua_setfield(L, LUA_REGISTRYINDEX, TRACEBACK_KEY);
+    ls_limits_pcall_enter(L);
+    int active = ls_limits_enter(L, 1); // the limits apply to the Lua code it runs
     int status = lua_pcall(L, nargs, nresults, base);
+    ls_limits_restore(L, active);
+    ls_limits_pcall_leave(L);
     lua_remove(L, base);
     return status;
 }
@@ -92,8 +105,13 @@ void ls_replace(lua_State *L, int idx) { lua_replace(L, idx); }
 int ls_isnoneornil(lua_State *L, int idx) { return lua_isnoneornil(L, idx); }
 lua_Integer ls_tointeger(lua_State *L, int idx, int *isnum) { return lua_tointegerx(L, idx, isnum); }
 lua_Number ls_tonumber(lua_State *L, int idx, int *isnum) { return lua_tonumberx(L, idx, isnum); }
+// lua_load is protected, so the memory cap may refuse while it parses (a huge chunk). Not so for
+// luaL_loadfilex, which pushes the chunk name and its error messages unprotected.
 int ls_loadbuffer(lua_State *L, const char *buf, size_t size, const char *name) {
-    return luaL_loadbufferx(L, buf, size, name, "t");
+    int active = ls_limits_enter(L, 1);
+    int status = luaL_loadbufferx(L, buf, size, name, "t");
+    ls_limits_restore(L, active);
+    return status;
 }
 int ls_loadfile(lua_State *L, const char *filename) { return luaL_loadfilex(L, filename, "t"); }
 void ls_pushglobaltable(lua_State *L) { lua_pushglobaltable(L); }

@@ -62,4 +62,57 @@ void ls_gc_collect(lua_State *L);
 /// Memory in use by the state, in bytes.
 size_t ls_gc_bytes(lua_State *L);
 
+// MARK: limits — memory cap, deadline, instruction budget, interrupt (LuaLimits.c)
+
+/// Per-state bookkeeping: the allocator's byte count and cap, the hook's deadline and budget, and
+/// the stop flag that a signal handler or another thread may set.
+typedef struct ls_limits ls_limits;
+/// "Also interrupt" callback: called by ls_interrupt (and so from the SIGINT handler); it must be
+/// async-signal-safe, as sqlite3_interrupt is.
+typedef void (*ls_interrupt_fn)(void *context);
+
+enum { LS_STOP_NONE = 0, LS_STOP_TIME = 1, LS_STOP_BUDGET = 2, LS_STOP_INTERRUPT = 3 };
+
+/// luaL_newstate (its panic and warning functions) switched to a counting allocator whose user
+/// data is the returned limits. NULL when out of memory.
+lua_State *ls_newstate(ls_limits **limits);
+/// Closes the state safely, also from inside a function it is running: clears the hook and the
+/// cap first, so finalizers run unhindered, and detaches the limits (and the SIGINT target).
+/// The limits stay allocated until ls_limits_free.
+void ls_close(lua_State *L);
+void ls_limits_free(ls_limits *limits);
+
+/// The cap in bytes on the state's heap (0: none). Freeing is always allowed; the cap refuses only
+/// while Lua code runs, never while Swift or the message handler does.
+void ls_set_memory_limit(ls_limits *limits, size_t bytes);
+size_t ls_memory_used(const ls_limits *limits);
+/// Whether the cap refused an allocation since the last ls_limits_reset.
+int ls_memory_refused(const ls_limits *limits);
+
+/// A deadline `seconds` from now (<= 0: none). Checked by the hook every few instructions.
+void ls_set_time_limit(ls_limits *limits, double seconds);
+/// Stop after about `count` VM instructions from now (<= 0: none); counted at the hook's period.
+void ls_set_instruction_budget(ls_limits *limits, long long count);
+/// Instructions counted since the budget or reset (at the hook's granularity).
+long long ls_instructions(const ls_limits *limits);
+/// Clears a stop and a refusal, restarts the deadline's clock and the instruction count.
+void ls_limits_reset(ls_limits *limits);
+/// Why the state stopped (LS_STOP_*), or LS_STOP_NONE.
+int ls_stop_reason(const ls_limits *limits);
+/// Checks the deadline now, for long calls outside Lua (a progress handler): returns the stop
+/// reason, LS_STOP_NONE when the script may go on.
+int ls_limits_poll(ls_limits *limits);
+
+/// Stops the running script at its next instruction, call or return, and calls the "also
+/// interrupt" callback. Async-signal-safe and callable from another thread, as lua.c's laction.
+void ls_interrupt(ls_limits *limits);
+void ls_set_interrupt_callback(ls_limits *limits, ls_interrupt_fn callback, void *context);
+/// Routes SIGINT to ls_interrupt(limits). One-shot as in lua.c: a second Ctrl-C before
+/// ls_limits_reset re-arms it kills the process. Adds no hook until the signal comes (so, as in
+/// lua.c, a busy loop in a coroutine is reached only by a deadline's or budget's count hook).
+/// Returns 0, or -1 with errno.
+int ls_sigint_install(ls_limits *limits);
+/// Restores the SIGINT action that was there before ls_sigint_install. Returns 0, or -1.
+int ls_sigint_uninstall(void);
+
 #endif
