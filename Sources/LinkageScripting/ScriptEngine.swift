@@ -17,7 +17,7 @@ public final class ScriptEngine {
     private let readOnly: Bool
     private let statementGuard: StatementGuard
 
-    private init(db: Database, connection: OpaquePointer, readOnly: Bool, showPII: Bool) throws {
+    private init(db: Database, connection: OpaquePointer, readOnly: Bool, showPII: Bool, limits: ScriptLimits) throws {
         self.connection = connection
         self.db = db
         self.readOnly = readOnly
@@ -30,17 +30,36 @@ public final class ScriptEngine {
         try ExchangeModule(queries: queries, showPII: showPII).install(in: lua) // export.* and import.check
         try lua.run(PrivacyPrelude.source(showPII: showPII), chunkName: "=(linkage privacy)")
         installExit()
+        apply(limits)
+    }
+
+    /// Limits count from here, so linkage's own preludes are not charged to the script. Ctrl-C and
+    /// the limits also stop a long SQL statement: SQLite's progress handler asks the state, and an
+    /// interrupt calls sqlite3_interrupt.
+    private func apply(_ limits: ScriptLimits) {
+        lua.memoryLimit = limits.maxMemory
+        lua.timeLimit = limits.timeout
+        lua.instructionBudget = limits.instructions
+        lua.setInterruptCallback({ sqlite3_interrupt(OpaquePointer($0)) }, context: UnsafeMutableRawPointer(connection))
+        if limits.catchInterrupt { lua.installInterruptHandler() }
+        sqlite3_progress_handler(connection, 10_000, { context in
+            Unmanaged<LuaState>.fromOpaque(context!).takeUnretainedValue().checkLimits() == nil ? 0 : 1
+        }, Unmanaged.passUnretained(lua).toOpaque())
+        lua.resetLimits()
     }
 
     /// Runs `body` with an engine on `register`.
-    public static func with<T>(_ register: Register, showPII: Bool = false, _ body: (ScriptEngine) throws -> T) throws -> T {
+    public static func with<T>(_ register: Register, showPII: Bool = false, limits: ScriptLimits = ScriptLimits(),
+                               _ body: (ScriptEngine) throws -> T) throws -> T {
         try register.queue.inDatabase { db in
             guard let connection = db.sqliteConnection else {
                 throw RegisterError.cannotOpen(path: register.path, reason: "the connection is closed")
             }
-            let engine = try ScriptEngine(db: db, connection: connection, readOnly: register.readOnly, showPII: showPII)
+            let engine = try ScriptEngine(db: db, connection: connection, readOnly: register.readOnly, showPII: showPII,
+                                          limits: limits)
             defer {
                 engine.closeState()
+                if limits.catchInterrupt { LuaState.uninstallInterruptHandler() }
                 engine.statementGuard.uninstall()
                 // Whatever happened, no transaction outlives the run (GRDB traps on one left open).
                 if sqlite3_get_autocommit(connection) == 0 { sqlite3_exec(connection, "ROLLBACK", nil, nil, nil) }
@@ -51,6 +70,7 @@ public final class ScriptEngine {
 
     /// Closes the Lua state: every finalizer (`__gc`, `__close`) runs now, then the statements end.
     private func closeState() {
+        sqlite3_progress_handler(connection, 0, nil, nil) // it asks the state, which is going
         lua.close()
         database.close()
     }
@@ -160,6 +180,25 @@ public final class ScriptEngine {
         lua.stack.push(lua[global: "print"])
         stack.insert(at: base + 1)
         try lua.callOnStack(nargs: results)
+    }
+}
+
+/// What a run may use before it is stopped (and rolled back).
+public struct ScriptLimits: Sendable {
+    /// Wall-clock seconds.
+    public var timeout: Double?
+    /// Bytes of Lua memory.
+    public var maxMemory: Int?
+    /// Lua VM instructions.
+    public var instructions: Int?
+    /// Whether Ctrl-C stops the script (rather than the process).
+    public var catchInterrupt: Bool
+
+    public init(timeout: Double? = nil, maxMemory: Int? = nil, instructions: Int? = nil, catchInterrupt: Bool = false) {
+        self.timeout = timeout
+        self.maxMemory = maxMemory
+        self.instructions = instructions
+        self.catchInterrupt = catchInterrupt
     }
 }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Crypto
 import Foundation
 import LinkageModel
+import LinkageScripting
 
 /// The options of every command that runs Lua: how the register is opened and what is shown.
 struct ScriptOptions: ParsableArguments {
@@ -14,7 +15,27 @@ struct ScriptOptions: ParsableArguments {
     @Flag(name: .customLong("show-pii"), help: "Print resident IDs and phone numbers whole (masked by default).")
     var showPII = false
 
+    @Option(name: .long, help: ArgumentHelp("Stop the script after this many seconds (it is rolled back).", valueName: "seconds"))
+    var timeout: Double?
+
+    @Option(name: .customLong("max-memory"), help: ArgumentHelp("Stop the script when its Lua memory passes this many MB (it is rolled back).", valueName: "MB"))
+    var maxMemory: Int?
+
+    @Option(name: .customLong("max-instructions"), help: ArgumentHelp("Stop the script after this many Lua instructions (it is rolled back).", valueName: "count"))
+    var maxInstructions: Int?
+
     var mode: Register.Mode { readOnly ? .readOnly : .readWrite }
+
+    /// The run's limits; Ctrl-C stops the script and rolls it back rather than killing the process.
+    var limits: ScriptLimits {
+        ScriptLimits(timeout: timeout, maxMemory: maxMemory.map { $0 << 20 }, instructions: maxInstructions, catchInterrupt: true)
+    }
+
+    func validate() throws {
+        if let timeout, !(timeout > 0) { throw ValidationError("--timeout must be a positive number of seconds") }
+        if let maxMemory, maxMemory <= 0 || maxMemory > 1 << 20 { throw ValidationError("--max-memory must be between 1 and 1048576 MB") }
+        if let maxInstructions, maxInstructions <= 0 { throw ValidationError("--max-instructions must be positive") }
+    }
 
     /// The audit record of a run of `code` from `source` (a path, `-e` or `repl`).
     static func audit(source: String, code: Data, command: String? = nil) -> AuditSource {

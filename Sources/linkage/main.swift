@@ -12,6 +12,22 @@ func fail(_ code: Int32, _ message: String) -> Never {
     exit(code)
 }
 
+/// A script stopped by a limit or Ctrl-C: which, the option that sets it, and that nothing was kept.
+func stopMessage(_ error: LuaScriptError) -> String? {
+    guard let reason = error.stopReason else { return nil }
+    let option: String
+    switch reason {
+    case .timeLimit: option = " (--timeout)"
+    case .instructionBudget: option = " (--max-instructions)"
+    case .memoryLimit: option = " (--max-memory)"
+    case .interrupted: option = ""
+    }
+    let place = error.traceback.flatMap { tb in
+        tb.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.first { !$0.hasPrefix("[C]") && $0.contains(":") && !$0.hasPrefix("stack traceback") }
+    }.map { " at " + $0.split(separator: ":").prefix(2).joined(separator: ":") } ?? ""
+    return "\(reason.message)\(option)\(place); the run was rolled back and nothing was written"
+}
+
 do {
     var command = try LinkageCommand.parseAsRoot()
     try command.run()
@@ -20,7 +36,7 @@ do {
 } catch let failure as Failure {
     fail(failure.code, failure.message)
 } catch let error as LuaScriptError {
-    fail(1, error.description)
+    fail(error.kind == .interrupted ? 130 : 1, stopMessage(error) ?? error.description)
 } catch {
     let code = LinkageCommand.exitCode(for: error)
     if code == .success {

@@ -78,10 +78,11 @@ enum LinkageProcess {
         in directory: URL,
         environment: [String: String]? = nil,
         stdin: String? = nil,
-        timeout: Double = 120
+        timeout: Double = 120,
+        interruptAfter: Double? = nil
     ) throws -> ProcessResult {
         try execute(binary(), arguments, in: directory, environment: environment ?? cleanEnvironment,
-                    stdin: stdin, timeout: timeout)
+                    stdin: stdin, timeout: timeout, interruptAfter: interruptAfter)
     }
 
     /// Runs the sqlite3 command-line shell on `database` with `sql` as its input.
@@ -102,7 +103,8 @@ enum LinkageProcess {
         in directory: URL,
         environment: [String: String],
         stdin: String?,
-        timeout: Double
+        timeout: Double,
+        interruptAfter: Double? = nil
     ) throws -> ProcessResult {
         let scratch = FileManager.default.temporaryDirectory
             .appendingPathComponent("linkage-cli-io-\(UUID().uuidString)")
@@ -136,7 +138,13 @@ enum LinkageProcess {
         try process.run()
 
         let deadline = Date().addingTimeInterval(timeout)
+        // SIGINT, as Ctrl-C at a terminal sends it.
+        var interruptAt = interruptAfter.map { Date().addingTimeInterval($0) }
         while process.isRunning {
+            if let at = interruptAt, Date() > at {
+                process.interrupt()
+                interruptAt = nil
+            }
             if Date() > deadline {
                 process.terminate()
                 process.waitUntilExit()
