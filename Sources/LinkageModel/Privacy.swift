@@ -1,17 +1,40 @@
-import Foundation
-
 /// Personal data in text meant for people: resident IDs keep their area code and last four
 /// characters (620502********123X), mobile numbers their first three and last four (138****1234).
-/// Lua output is masked by the same rules in LinkageScripting's PrivacyPrelude.
+/// The one definition of what is masked: the command line's messages and every byte a script
+/// prints (print, io.write, io.stderr, error messages) go through it.
 public enum Privacy {
-    private static let residentID = try! NSRegularExpression(pattern: #"(?<![0-9])([0-9]{6})[0-9]{8}([0-9]{3}[0-9Xx])(?![0-9Xx])"#)
-    private static let mobile = try! NSRegularExpression(pattern: #"(?<![0-9])(1[3-9][0-9])[0-9]{4}([0-9]{4})(?![0-9])"#)
-
     public static func mask(_ text: String) -> String {
-        var s = text
-        for (pattern, template) in [(residentID, "$1********$2"), (mobile, "$1****$2")] {
-            s = pattern.stringByReplacingMatches(in: s, range: NSRange(s.startIndex..., in: s), withTemplate: template)
+        var text = text
+        return text.withUTF8 { bytes in mask(bytes).map { String(decoding: $0, as: UTF8.self) } } ?? text
+    }
+
+    /// The masked bytes, or nil when there is nothing to mask. Works on bytes, so text that is not
+    /// valid UTF-8 is masked too and otherwise left as it was.
+    public static func mask(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        var out: [UInt8]?
+        let n = bytes.count
+        func isDigit(_ i: Int) -> Bool { i < n && bytes[i] >= 0x30 && bytes[i] <= 0x39 }
+        func isX(_ i: Int) -> Bool { i < n && (bytes[i] == 0x58 || bytes[i] == 0x78) }
+        func hide(_ range: Range<Int>) {
+            if out == nil { out = Array(bytes) }
+            for i in range { out![i] = 0x2A }
         }
-        return s
+        var i = 0
+        while i < n {
+            guard isDigit(i) else { i += 1; continue }
+            var end = i
+            while isDigit(end) { end += 1 }
+            let run = end - i
+            if run == 18, !isX(end) {
+                hide(i + 6 ..< i + 14)                          // a resident ID ending in a digit
+            } else if run == 17, isX(end), !isDigit(end + 1), !isX(end + 1) {
+                hide(i + 6 ..< i + 14)                          // a resident ID ending in X
+                end += 1
+            } else if run == 11, bytes[i] == 0x31, bytes[i + 1] >= 0x33 {
+                hide(i + 3 ..< i + 7)                           // a mobile number, 1[3-9]…
+            }
+            i = end
+        }
+        return out
     }
 }

@@ -28,7 +28,7 @@ public final class ScriptEngine {
         queries = try QueryModule(database: database, db: db, L: lua.L)
         try queries.install(in: lua)
         try ExchangeModule(queries: queries, showPII: showPII).install(in: lua) // export.* and import.check
-        try lua.run(PrivacyPrelude.source(showPII: showPII), chunkName: "=(linkage privacy)")
+        PrivacyModule.install(in: lua, showPII: showPII)
         installExit()
         apply(limits)
     }

@@ -10,6 +10,8 @@ public final class LuaState {
     /// The allocator's count and cap, the hook's limits; outlives the state for `LuaInterrupter`s.
     let limits: LuaLimitsHandle
     var settings = LuaLimitSettings()
+    /// The standard-output filter, kept alive as long as the state (see filterStandardOutput).
+    var outputFilter: LuaOutputFilter?
 
     public init(openLibraries: Bool = true) {
         ls_install(luaDispatch, luaRelease)

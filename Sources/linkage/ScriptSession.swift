@@ -1,6 +1,7 @@
 @preconcurrency import Glibc
 import LinkageModel
 import LinkageScripting
+import LuaBridge
 
 extension ScriptOptions {
     /// Runs `body` as the run's one session on `engine` and reports how it ended: the dry-run
@@ -26,6 +27,10 @@ extension ScriptOptions {
             report(try engine.runSession(audit: audit, dryRun: dryRun, body))
         } catch let error as SessionError {
             throw Failure.script(error.description)
+        } catch let error as LuaScriptError where !showPII {
+            // error("… " .. h.resident_id) must not print it whole either.
+            throw LuaScriptError(kind: error.kind, message: mask(error.message), traceback: error.traceback.map(mask),
+                                 stopReason: error.stopReason)
         }
     }
 }

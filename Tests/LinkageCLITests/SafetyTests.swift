@@ -62,4 +62,23 @@ final class SafetyTests: SmallRegisterTestCase {
         let audit = try linkage("--db", "test.db", "audit", "--table", "household", "--limit", "1")
         XCTAssertFalse(audit.stdout.contains("197001010014"), audit.stdout)
     }
+
+    func testPersonalDataStaysMaskedOnStderrInErrorsAndInEveryWrite() throws {
+        let r = try linkage("--db", "test.db", "-e", """
+            local h = households:get(1)
+            io.stderr:write('err ', h.resident_id, '\\n') io.stdout:write(620502197001010014, '\\n')
+            print(h.resident_id .. '\\0' .. '\\255')
+            error('bad ' .. h.resident_id)
+            """)
+        XCTAssertEqual(r.exitCode, 1)
+        XCTAssertFalse(r.stderr.contains("197001010014") || r.stdout.contains("197001010014"), "\(r)")
+        XCTAssertTrue(r.stderr.contains("err 620502********0014"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("bad 620502********0014"), r.stderr)
+        XCTAssertEqual(Array(r.stdoutData), Array("620502********0014\n620502********0014\0".utf8) + [255, 10], "bytes that are not UTF-8 pass unchanged")
+        // A file the script writes keeps what it wrote; only what a person sees is masked.
+        XCTAssertEqual(try evaluate("local f = io.open('o.txt', 'w') f:write(households:get(1).resident_id) f:close() return #io.open('o.txt'):read('a')"), "18\n")
+        // print and io.write are Lua's own C functions, with Lua's messages.
+        XCTAssertEqual(try evaluate("return debug.getinfo(print).what, debug.getinfo(io.write).what, select(2, pcall(io.write, {}))"),
+                       "C\tC\tbad argument #1 to 'io.write' (string expected, got table)\n")
+    }
 }

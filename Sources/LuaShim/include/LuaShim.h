@@ -5,6 +5,7 @@
 #define LUA_SHIM_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <lua.h>
 #include <lauxlib.h>
 #include <lualib.h>
@@ -114,5 +115,12 @@ void ls_set_interrupt_callback(ls_limits *limits, ls_interrupt_fn callback, void
 int ls_sigint_install(ls_limits *limits);
 /// Restores the SIGINT action that was there before ls_sigint_install. Returns 0, or -1.
 int ls_sigint_uninstall(void);
+
+/// Writes `len` bytes of `s` to `f` (the standard output or error) after filtering them; returns
+/// nonzero on success. Must not call Lua.
+typedef int (*ls_output_filter)(void *context, const char *s, size_t len, FILE *f);
+/// Replaces print, io.write and file:write with Lua's own behaviour, except that what they write to
+/// the standard output or error passes through `filter`.
+void ls_install_output_filter(lua_State *L, ls_output_filter filter, void *context);
 
 #endif
