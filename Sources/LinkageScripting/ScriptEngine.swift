@@ -17,7 +17,8 @@ public final class ScriptEngine {
     private let readOnly: Bool
     private let statementGuard: StatementGuard
 
-    private init(db: Database, connection: OpaquePointer, readOnly: Bool, showPII: Bool, limits: ScriptLimits) throws {
+    private init(db: Database, connection: OpaquePointer, readOnly: Bool, showPII: Bool, limits: ScriptLimits,
+                 writes: WritePolicy, safe: Bool) throws {
         self.connection = connection
         self.db = db
         self.readOnly = readOnly
@@ -29,6 +30,7 @@ public final class ScriptEngine {
         try queries.install(in: lua)
         try ExchangeModule(queries: queries, showPII: showPII).install(in: lua) // export.* and import.check
         PrivacyModule.install(in: lua, showPII: showPII)
+        if safe { try SafeMode.install(in: lua, policy: writes) }
         installExit()
         apply(limits)
     }
@@ -49,14 +51,16 @@ public final class ScriptEngine {
     }
 
     /// Runs `body` with an engine on `register`.
+    /// `safe`: run a colleague's script without processes, C code or writes outside the working
+    /// directory (see SafeMode).
     public static func with<T>(_ register: Register, showPII: Bool = false, limits: ScriptLimits = ScriptLimits(),
-                               _ body: (ScriptEngine) throws -> T) throws -> T {
+                               safe: Bool = false, _ body: (ScriptEngine) throws -> T) throws -> T {
         try register.queue.inDatabase { db in
             guard let connection = db.sqliteConnection else {
                 throw RegisterError.cannotOpen(path: register.path, reason: "the connection is closed")
             }
             let engine = try ScriptEngine(db: db, connection: connection, readOnly: register.readOnly, showPII: showPII,
-                                          limits: limits)
+                                          limits: limits, writes: WritePolicy(registerPath: register.path, safe: safe), safe: safe)
             defer {
                 engine.closeState()
                 if limits.catchInterrupt { LuaState.uninstallInterruptHandler() }

@@ -26,7 +26,7 @@ struct LinkageCommand: ParsableCommand {
         let register = try database.open(mode: options.mode)
         let code = execute.joined(separator: "\n")
         let audit = ScriptOptions.audit(source: "-e", code: Data(code.utf8), command: code)
-        try ScriptEngine.with(register, showPII: options.showPII, limits: options.limits) { engine in
+        try ScriptEngine.with(register, showPII: options.showPII, limits: options.limits, safe: options.safe) { engine in
             try options.runSession(engine, audit: audit) {
                 for code in execute { try engine.evaluate(code) }
             }

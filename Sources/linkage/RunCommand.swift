@@ -41,7 +41,7 @@ struct RunCommand: ParsableCommand {
         // What came before the script on the command line becomes arg[-n...-1], as in lua.
         let argv = CommandLine.arguments
         let before = Array(argv.prefix(RunCommand.position(of: script, in: argv)))
-        try ScriptEngine.with(register, showPII: options.showPII, limits: options.limits) { engine in
+        try ScriptEngine.with(register, showPII: options.showPII, limits: options.limits, safe: options.safe) { engine in
             try options.runSession(engine, audit: audit) {
                 try engine.runFile(script, arguments: arguments, before: before)
             }

@@ -15,6 +15,9 @@ struct ScriptOptions: ParsableArguments {
     @Flag(name: .customLong("show-pii"), help: "Print resident IDs and phone numbers whole (masked by default).")
     var showPII = false
 
+    @Flag(name: .long, help: "Run a script you did not write: no programs, no C modules, no debug library, no files written outside the working directory.")
+    var safe = false
+
     @Option(name: .long, help: ArgumentHelp("Stop the script after this many seconds (it is rolled back).", valueName: "seconds"))
     var timeout: Double?
 
