@@ -196,14 +196,7 @@ struct SQLError: Error, CustomStringConvertible {
     let sql: String
 
     init(connection: OpaquePointer, sql: String) {
-        let code = sqlite3_extended_errcode(connection)
-        if RegisterSession.isRefusedCommit(code) {
-            message = RegisterSession.lostTransactionMessage
-        } else if let refusal = StatementGuard.on(connection)?.refusal(forResultCode: code) {
-            message = refusal
-        } else {
-            message = code & 0xff == SQLITE_READONLY ? ReadOnlyMessage.text : String(cString: sqlite3_errmsg(connection))
-        }
+        message = SQLiteErrorText.text(connection: connection)
         self.sql = sql
     }
 

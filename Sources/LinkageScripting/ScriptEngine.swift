@@ -59,6 +59,7 @@ public final class ScriptEngine {
             guard let connection = db.sqliteConnection else {
                 throw RegisterError.cannotOpen(path: register.path, reason: "the connection is closed")
             }
+            SQLiteErrorText.readOnlyRequested = register.readOnly
             let engine = try ScriptEngine(db: db, connection: connection, readOnly: register.readOnly, showPII: showPII,
                                           limits: limits, writes: WritePolicy(registerPath: register.path, safe: safe), safe: safe)
             defer {

@@ -17,11 +17,8 @@ import GRDBSQLite
 public final class StatementGuard {
     private let connection: OpaquePointer
     private var trustDepth = 0
-    /// Why the last statement was refused, for the error message ("not authorized" says nothing).
-    public private(set) var lastRefusal: String?
 
-    /// The last refusal of any guard, for errors that reach linkage without their connection
-    /// (GRDB's DatabaseError).
+    /// Why the last statement was refused, for the error message ("not authorized" says nothing).
     nonisolated(unsafe) public private(set) static var lastRefusal: String?
 
     nonisolated(unsafe) private static var installed: [OpaquePointer: StatementGuard] = [:]
@@ -61,11 +58,6 @@ public final class StatementGuard {
         return try body()
     }
 
-    /// The refusal of the statement that just failed to compile, if the guard refused it.
-    public func refusal(forResultCode code: Int32) -> String? {
-        code & 0xff == SQLITE_AUTH ? lastRefusal : nil
-    }
-
     // MARK: the policy
 
     /// Tables only linkage writes: the audit log and GRDB's record of applied migrations.
@@ -92,7 +84,6 @@ public final class StatementGuard {
     private func authorize(_ action: Int32, _ a1: String?, _ a2: String?, _ a3: String?, _ a4: String?) -> Int32 {
         if trustDepth > 0 { return SQLITE_OK }
         guard let refusal = Self.refusal(action, a1, a2, a3, a4) else { return SQLITE_OK }
-        lastRefusal = refusal
         StatementGuard.lastRefusal = refusal
         return SQLITE_DENY
     }
