@@ -15,8 +15,8 @@ public final class ScriptEngine {
     private(set) var queries: QueryModule!
     private let db: Database
     private let readOnly: Bool
-    /// The audit session of the transaction in progress.
-    private var session: Int64?
+    /// The audit mark of the transaction in progress, sealed under `audit` when it commits.
+    private var session: (audit: AuditSource, startedAt: String, mark: Int64)?
     /// What the last dry run would have changed (nil unless it was a dry run).
     public private(set) var dryRunChanges: [AuditEntry]?
 
@@ -79,7 +79,7 @@ public final class ScriptEngine {
         dryRunChanges = nil
         let result: T
         do {
-            if let audit, !readOnly { session = try AuditLog.open(db, audit) }
+            if let audit, !readOnly { session = (audit, try AuditLog.now(db), try AuditLog.mark(db)) }
             result = try body()
         } catch {
             session = nil
@@ -88,7 +88,7 @@ public final class ScriptEngine {
         }
         guard sqlite3_get_autocommit(connection) == 0 else { session = nil; return result }
         if dryRun {
-            dryRunChanges = try session.map { try AuditLog.entries(db, session: $0) } ?? []
+            dryRunChanges = try session.map { try AuditLog.entries(db, after: $0.mark) } ?? []
             session = nil
             try execute("ROLLBACK")
             return result
@@ -99,9 +99,9 @@ public final class ScriptEngine {
     }
 
     private func closeSession() throws {
-        guard let id = session else { return }
+        guard let run = session else { return }
         session = nil
-        try AuditLog.close(db, session: id)
+        try AuditLog.seal(db, source: run.audit, startedAt: run.startedAt, after: run.mark)
     }
 
     private func execute(_ sql: String) throws {

@@ -43,10 +43,10 @@ public enum Importer {
             try db.execute(sql: "BEGIN IMMEDIATE")
             var committed = false
             defer { if !committed { try? db.execute(sql: "ROLLBACK") } }
-            let session = try AuditLog.open(db, audit)
+            let startedAt = try AuditLog.now(db), mark = try AuditLog.mark(db)
             try importRows(table, kind: kind, db: db, update: update, report: &report)
             guard report.problems.isEmpty, !dryRun else { return }
-            try AuditLog.close(db, session: session)
+            try AuditLog.seal(db, source: audit, startedAt: startedAt, after: mark)
             try db.execute(sql: "COMMIT")
             committed = true
         }
