@@ -107,8 +107,11 @@ public enum AuditLog {
     public static func seal(_ db: Database, source: AuditSource, startedAt: String, after mark: Int64) throws {
         let last = try Self.mark(db)
         guard last > mark else { return }
+        // Ranges do not overlap, so the latest range is the session with the largest first_change
+        // (an index seek, not a scan of the sessions).
         let sealedUpTo = try Int64.fetchOne(db, sql: """
-            SELECT max(coalesce((SELECT max(id) FROM audit_chain), 0), coalesce((SELECT max(last_change) FROM audit_session), 0))
+            SELECT max(coalesce((SELECT max(id) FROM audit_chain), 0),
+                       coalesce((SELECT last_change FROM audit_session ORDER BY first_change DESC LIMIT 1), 0))
             """) ?? 0
         // A mark taken before the last seal would claim changes already attributed elsewhere.
         guard mark >= sealedUpTo else {
