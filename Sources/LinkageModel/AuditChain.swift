@@ -42,11 +42,11 @@ final class AuditStatement {
         switch sqlite3_step(handle) {
         case SQLITE_ROW: return true
         case SQLITE_DONE: return false
-        case let rc:
-            let message = String(cString: sqlite3_errmsg(connection))
+        default:
+            // Read before the reset, which may change them.
+            let code = sqlite3_extended_errcode(connection), message = String(cString: sqlite3_errmsg(connection))
             sqlite3_reset(handle)
-            throw DatabaseError(resultCode: ResultCode(rawValue: sqlite3_extended_errcode(connection) == 0 ? rc : sqlite3_extended_errcode(connection)),
-                                message: message, sql: sql)
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: sql)
         }
     }
 
