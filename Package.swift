@@ -27,6 +27,7 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "GRDBSQLite", package: "GRDB.swift"), // raw statements for bulk sample loads
             "CXlsxWriter", .product(name: "ZIPFoundation", package: "ZIPFoundation"), // import and export
+            .product(name: "Crypto", package: "swift-crypto"), // SHA-256 of the audit log's hash chain
         ]),
         .target(name: "LinkageScripting", dependencies: [
             "LuaBridge", "LinkageModel", "CLua", // CLua: the row-streaming hot path pushes values directly

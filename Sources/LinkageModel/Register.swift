@@ -30,6 +30,7 @@ public final class Register {
         if readOnly, let version = found, version < Schema.currentVersion {
             throw RegisterError.needsMigration(path: path, found: version, supported: Schema.currentVersion)
         }
+        if found != nil { try Register.refuseUnknownMigrations(path: path) }
         do {
             queue = try DatabaseQueue(path: path, configuration: Register.configuration(readOnly: readOnly))
             if !readOnly {
@@ -52,7 +53,29 @@ public final class Register {
         config.foreignKeysEnabled = true
         config.busyMode = .timeout(5)
         config.label = "linkage"
+        // SQLite fires delete triggers for rows that REPLACE conflict resolution removes only with
+        // recursive triggers on; without it those deletes would escape the audit log.
+        config.prepareDatabase { db in try db.execute(sql: "PRAGMA recursive_triggers = ON") }
         return config
+    }
+
+    /// Refuses a register that has applied a migration this linkage does not know (a newer or
+    /// another linkage's step), reading GRDB's record of applied migrations read-only.
+    static func refuseUnknownMigrations(path: String) throws {
+        let known = Set(Schema.migrations.map(\.id))
+        let applied: [String]
+        do {
+            let probe = try DatabaseQueue(path: path, configuration: configuration(readOnly: true))
+            defer { try? probe.close() }
+            applied = try probe.read { db in
+                try db.tableExists("grdb_migrations") ? try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") : []
+            }
+        } catch let error as DatabaseError {
+            throw RegisterError.cannotOpen(path: path, reason: error.message ?? "\(error)")
+        }
+        if let unknown = applied.first(where: { !known.contains($0) }) {
+            throw RegisterError.unknownMigration(path: path, migration: unknown)
+        }
     }
 
     /// Applies the migrations in order, each one recording the version it reaches.

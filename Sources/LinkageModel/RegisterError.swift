@@ -9,6 +9,8 @@ public enum RegisterError: Error, LocalizedError, Equatable {
     case foreignDatabase(path: String)
     case newerSchema(path: String, found: Int, supported: Int)
     case needsMigration(path: String, found: Int, supported: Int)
+    /// The register has applied a schema step this linkage does not know.
+    case unknownMigration(path: String, migration: String)
     case cannotOpen(path: String, reason: String)
 
     public var errorDescription: String? {
@@ -27,6 +29,8 @@ public enum RegisterError: Error, LocalizedError, Equatable {
             return "register \(p) has schema version \(found), newer than this linkage supports (\(supported)); it was left untouched. Upgrade linkage to open it"
         case .needsMigration(let p, let found, let supported):
             return "register \(p) has schema version \(found) and needs migrating to \(supported), which a read-only session cannot do; open it once without --read-only"
+        case .unknownMigration(let p, let migration):
+            return "register \(p) has applied schema step '\(migration)', which this linkage does not know: a newer (or another) linkage made it; it was left untouched. Upgrade linkage to open it"
         case .cannotOpen(let p, let reason):
             return "cannot open register \(p): \(reason)"
         }

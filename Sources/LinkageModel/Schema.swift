@@ -11,17 +11,20 @@ import GRDB
 /// - `2-rules` (``createRules(_:)``): the linkage rules as data, filled with the seed's numbers
 ///   (quotas by role and by unit kind, visit standards), and the outcome indicator catalogue.
 /// - `3-audit` (``createAudit(_:)``): the audit log, written by triggers on every table.
+/// - `4-audit-chain` (``createAuditChain(_:)``): sessions sealed at commit over a range of change
+///   ids, a hash chain over the log, and the existing log sealed as it stands.
 public enum Schema {
     public static let migrations: [Migration] = [
         Migration("1-register", apply: createRegister),
         Migration("2-rules", apply: createRules),
         Migration("3-audit", apply: createAudit),
+        Migration("4-audit-chain", apply: createAuditChain),
     ]
 
     public static var currentVersion: Int { migrations.count }
 
     /// The tables each step creates, in creation order.
-    public static let tablesByStep: [[String]] = [registerTables, ruleTables, auditTables]
+    public static let tablesByStep: [[String]] = [registerTables, ruleTables, auditTables, auditChainTables]
 
     /// Every table of a current register, in creation order (GRDB's own `grdb_migrations` aside).
     public static var tables: [String] { tablesByStep.flatMap { $0 } }

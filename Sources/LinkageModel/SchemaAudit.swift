@@ -1,9 +1,9 @@
 import GRDB
 
 // Step 3, "3-audit": every change to the register is recorded by the register itself, by triggers,
-// whoever makes it. A linkage run opens an audit session (who, which script and its SHA-256, or
-// which REPL line) inside its transaction and closes it before committing, so changes made by
-// any other program find no open session and are recorded with session_id NULL.
+// whoever makes it. In step 3 a linkage run opened an audit session inside its transaction and
+// the triggers attributed changes to the latest open one; step 4 ("4-audit-chain") replaced that
+// with sessions sealed at commit over a range of change ids (SchemaAuditChain.swift).
 extension Schema {
     static let auditTables = ["audit_session", "audit_change"]
 
@@ -37,14 +37,29 @@ extension Schema {
             CREATE TRIGGER audit_change_is_append_only_delete BEFORE DELETE ON audit_change
             BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
             """)
-        try createAuditTriggers(db)
+        try createAuditTriggers(db, session: "(SELECT id FROM audit_session WHERE closed_at IS NULL ORDER BY id DESC LIMIT 1)")
     }
 
     /// One trigger per table and change, recording rows as JSON (inserts and deletes whole, updates
-    /// the changed fields). Call again (after dropping
-    /// the old ones) whenever a later step changes a table's columns.
+    /// the changed fields) with session_id NULL: the session that covers them is written when the
+    /// run commits (``AuditLog/seal(_:source:startedAt:after:)``). Call again (after dropping the
+    /// old ones, ``dropAuditTriggers(_:)``) whenever a later step changes a table's columns.
     public static func createAuditTriggers(_ db: Database) throws {
-        let session = "(SELECT id FROM audit_session WHERE closed_at IS NULL ORDER BY id DESC LIMIT 1)"
+        try createAuditTriggers(db, session: "NULL")
+    }
+
+    /// Drops the triggers ``createAuditTriggers(_:)`` made.
+    public static func dropAuditTriggers(_ db: Database) throws {
+        for table in registerTables + ruleTables {
+            for change in ["insert", "update", "delete"] {
+                try db.execute(sql: "DROP TRIGGER IF EXISTS audit_\(table)_\(change)")
+            }
+        }
+    }
+
+    /// `session` is the SQL of the session_id written: step 3's "latest open session" lookup, which
+    /// a released step keeps, or NULL from step 4 on.
+    static func createAuditTriggers(_ db: Database, session: String) throws {
         for table in registerTables + ruleTables {
             let columns = try db.columns(in: table).map(\.name)
             func json(_ row: String) -> String {

@@ -184,6 +184,14 @@ class LinkageCLITestCase: XCTestCase {
         try super.tearDownWithError()
     }
 
+    /// Fills `db` with the scripting tests' small register (Tests/LinkageScriptingTests/Fixtures).
+    func loadSmallRegister(_ db: String = "test.db", file: StaticString = #filePath, line: UInt = #line) throws {
+        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("LinkageScriptingTests/Fixtures/small-register.lua").path
+        let result = try linkage("--db", db, "run", fixture)
+        XCTAssertEqual(result.exitCode, 0, "\(result)", file: file, line: line)
+    }
+
     /// A path inside the test's directory.
     func path(_ name: String) -> URL { directory.appendingPathComponent(name) }
 

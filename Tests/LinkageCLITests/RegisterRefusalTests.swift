@@ -65,6 +65,18 @@ final class RegisterRefusalTests: LinkageCLITestCase {
         try assertRefused("future.db", mentioning: ["future.db", "newer", "999"])
     }
 
+    /// A register that applied a schema step this linkage does not know comes from a newer (or
+    /// another) linkage, whatever its version number says.
+    func testRegisterWithAnUnknownMigrationIsRefusedAndLeftByteIdentical() throws {
+        let created = try linkage("init", "--db", "future.db")
+        XCTAssertEqual(created.exitCode, 0, "\(created)")
+        try sqlite3("future.db", "INSERT INTO grdb_migrations (identifier) VALUES ('5-future'); PRAGMA wal_checkpoint(TRUNCATE);")
+        if let wal = try? bytes("future.db-wal") { XCTAssertEqual(wal.count, 0) }
+        try assertRefused("future.db", mentioning: ["future.db", "'5-future'", "newer"])
+        let audit = try linkage("--db", "future.db", "audit")
+        XCTAssertEqual(audit.exitCode, 2, "read-only commands refuse it too:\n\(audit)")
+    }
+
     func testRunWithRefusedRegisterDoesNotRunTheScript() throws {
         try write("notes.txt", "not a database\n")
         try write("s.lua", "print('ran')")

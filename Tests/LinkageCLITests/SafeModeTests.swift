@@ -36,12 +36,12 @@ final class SafeModeTests: SmallRegisterTestCase {
     }
 
     func testTheRegisterIsNeverOverwrittenAsAFile() throws {
-        let before = try evaluate("return households:count(), #db.query('SELECT * FROM household')")
+        let before = try bytes("test.db")
         try FileManager.default.linkItem(at: path("test.db"), to: path("hard.db"))
         for target in ["test.db", "./test.db", "test.db-wal", "test.db-shm", "hard.db", directory.path + "/test.db"] {
             let out = try safe("return io.open('\(target)', 'w')")
             XCTAssertTrue(out.contains("this is the register"), "\(target): \(out)")
         }
-        XCTAssertEqual(try evaluate("return households:count(), #db.query('SELECT * FROM household')"), before)
+        XCTAssertEqual(try bytes("test.db"), before, "a run that only reads writes nothing, not even an audit session")
     }
 }

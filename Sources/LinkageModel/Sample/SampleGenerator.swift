@@ -64,7 +64,7 @@ public enum SampleGenerator {
             }
 
             try db.inTransaction(.immediate) {
-                let session = try openAuditSession(db, options)
+                let startedAt = try AuditLog.now(db), mark = try auditMark(db, options)
                 let rebuild = !options.checked && plan.households <= rebuildIndexesUpTo
                 let suspended = options.checked ? [] : try suspendSchema(db, indexes: rebuild)
                 report.indexesRebuilt = rebuild
@@ -95,9 +95,9 @@ public enum SampleGenerator {
 
                 for sql in suspended { try db.execute(sql: sql) }
                 if !options.checked { try checkForeignKeys(db) }
-                if let session {
-                    if !options.checked { try summarise(db, session: session, rows: report.rows, firstIDs: firstIDs) }
-                    try AuditLog.close(db, session: session)
+                if let mark, let source = options.audit {
+                    if !options.checked { try summarise(db, rows: report.rows, firstIDs: firstIDs) }
+                    try AuditLog.seal(db, source: source, startedAt: startedAt, after: mark)
                 }
                 return .commit
             }
@@ -145,20 +145,20 @@ public enum SampleGenerator {
         }
     }
 
-    /// The audit session of the sample, when the register keeps an audit log.
-    static func openAuditSession(_ db: Database, _ options: SampleOptions) throws -> Int64? {
-        guard let source = options.audit, try db.tableExists("audit_session"), try db.tableExists("audit_change") else { return nil }
-        return try AuditLog.open(db, source)
+    /// The audit mark of the sample, when the register keeps a sealed audit log.
+    static func auditMark(_ db: Database, _ options: SampleOptions) throws -> Int64? {
+        guard options.audit != nil, try db.tableExists("audit_chain") else { return nil }
+        return try AuditLog.mark(db)
     }
 
     /// One audit entry per table filled by a bulk load: the rows written and their ids.
-    static func summarise(_ db: Database, session: Int64, rows: [(table: String, count: Int)], firstIDs: [Int]) throws {
+    static func summarise(_ db: Database, rows: [(table: String, count: Int)], firstIDs: [Int]) throws {
         for (table, count) in rows where count > 0 {
             let first = firstIDs[SampleTable.allCases.firstIndex { $0.name == table }!]
             try db.execute(sql: """
-                INSERT INTO audit_change (session_id, table_name, row_id, action, new)
-                VALUES (?, ?, ?, 'insert', json_object('rows', ?, 'first_id', ?, 'last_id', ?, 'note', ?))
-                """, arguments: [session, table, first, count, first, first + count - 1,
+                INSERT INTO audit_change (table_name, row_id, action, new)
+                VALUES (?, ?, 'insert', json_object('rows', ?, 'first_id', ?, 'last_id', ?, 'note', ?))
+                """, arguments: [table, first, count, first, first + count - 1,
                                  "linkage sample: rows \(first) to \(first + count - 1) bulk-loaded; not audited row by row"])
         }
     }

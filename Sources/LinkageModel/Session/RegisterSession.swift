@@ -14,7 +14,8 @@ public final class RegisterSession {
     private let connection: OpaquePointer
     private let audit: AuditSource?
     private let statementGuard: StatementGuard?
-    private var auditSession: Int64?
+    /// When the session began, for the audit session it may seal.
+    private var startedAt = ""
     private var chunks = 0
     public private(set) var isOpen = false
     /// Set only while ``commit()`` runs: every other commit is turned into a rollback.
@@ -41,9 +42,7 @@ public final class RegisterSession {
         isOpen = true
         installCommitGuard()
         chunks = 0
-        if let audit {
-            do { auditSession = try trusted { try AuditLog.open(db, audit) } } catch { rollback(); throw error }
-        }
+        startedAt = AuditLog.timestamp(Date())
     }
 
     /// Runs `body` under a savepoint of its own: when it throws, what it changed is undone and the
@@ -67,8 +66,33 @@ public final class RegisterSession {
 
     /// What the session has changed so far, as the audit log recorded it (a dry run's report).
     public func pendingChanges() throws -> [AuditEntry] {
-        guard let auditSession else { return [] }
-        return try trusted { try AuditLog.entries(db, session: auditSession) }
+        guard hasWritten else { return [] }
+        return try trusted { try AuditLog.entries(db, after: try committedMark()) }
+    }
+
+    /// Whether the session has written: only then does it hold the write lock, or need a seal.
+    public var hasWritten: Bool { sqlite3_txn_state(connection, "main") == SQLITE_TXN_WRITE }
+
+    /// The last audit entry others committed. A session reads nothing when it begins (a reader
+    /// must not wait for writers, nor fail when one commits first), so which entries are its own
+    /// is asked at the end, through a connection of its own that sees only what is committed:
+    /// while this session holds the write lock nobody else can add entries, so every entry after
+    /// that mark is this session's.
+    private func committedMark() throws -> Int64 {
+        guard let file = sqlite3_db_filename(connection, "main"), file[0] != 0 else { return try AuditLog.mark(db) }
+        var probe: OpaquePointer?
+        defer { sqlite3_close_v2(probe) }
+        guard sqlite3_open_v2(file, &probe, SQLITE_OPEN_READONLY, nil) == SQLITE_OK, let probe else {
+            throw SessionError.statementFailed(statement: "reading the audit log", reason: probe.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open")
+        }
+        sqlite3_busy_timeout(probe, 5_000)
+        var statement: OpaquePointer?
+        defer { sqlite3_finalize(statement) }
+        guard sqlite3_prepare_v2(probe, "SELECT coalesce(max(id), 0) FROM audit_change", -1, &statement, nil) == SQLITE_OK,
+              sqlite3_step(statement) == SQLITE_ROW else {
+            throw SessionError.statementFailed(statement: "reading the audit log", reason: String(cString: sqlite3_errmsg(probe)))
+        }
+        return sqlite3_column_int64(statement, 0)
     }
 
     /// Seals the audit session and commits. When COMMIT fails (a deferred foreign key, a full disk,
@@ -82,7 +106,10 @@ public final class RegisterSession {
         committing = true
         defer { committing = false }
         do {
-            if let id = auditSession { try trusted { try AuditLog.close(db, session: id) } }
+            if let audit, hasWritten {
+                let mark = try committedMark()
+                try trusted { try AuditLog.seal(db, source: audit, startedAt: startedAt, after: mark) }
+            }
             try execute("COMMIT")
         } catch {
             let reason = (error as? SessionError)?.reason ?? "\(error)"
@@ -90,7 +117,6 @@ public final class RegisterSession {
             throw SessionError.commitFailed(reason: reason)
         }
         isOpen = false
-        auditSession = nil
         removeCommitGuard()
     }
 
@@ -99,7 +125,6 @@ public final class RegisterSession {
     public func rollback() {
         if sqlite3_get_autocommit(connection) == 0 { try? execute("ROLLBACK") }
         isOpen = false
-        auditSession = nil
         removeCommitGuard()
     }
 
