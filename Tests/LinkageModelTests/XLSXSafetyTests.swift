@@ -253,6 +253,16 @@ final class XLSXSafetyTests: XCTestCase {
         assertContains(refusal(sheet: laughs), "declares a document type (<!DOCTYPE …>)")
     }
 
+    /// Found by the fuzz test: FoundationXML dereferences NULL on a processing instruction without data.
+    func testProcessingInstructionsAreRefusedNotATrap() {
+        let sheet = TestWorkbook.sheet()
+        let pi = sheet.replacingOccurrences(of: "<sheetData>", with: "<sheetData><?pi?>")
+        assertContains(refusal(sheet: pi), "begins an XML processing instruction (<?…?>)")
+        assertContains(refusal(sheet: sheet.replacingOccurrences(of: #"<?xml version="1.0" encoding="UTF-8"?>"#, with: "<?xml?>")),
+                       "byte 0 begins an XML processing instruction")
+        XCTAssertNoThrow(try XLSXReader.read(TestWorkbook.zip(sheet: "\u{FEFF}" + sheet), file: "t.xlsx"), "a byte-order mark before the declaration")
+    }
+
     func testASheetWiderAndLongerThanTheCellLimitIsRefused() {
         // A header in XFD1 and 400 rows: a table of 6.5 million cells from a few kilobytes.
         var rows = #"<row r="1"><c r="A1" t="inlineStr"><is><t>h</t></is></c><c r="XFD1" t="inlineStr"><is><t>far</t></is></c></row>"#

@@ -5,7 +5,9 @@ import FoundationXML
 
 /// A delegate of XMLParser that turns every way a part of a workbook can be wrong into an
 /// `ExchangeError`: bytes that are not UTF-8 (FoundationXML traps on them), a DTD (a workbook has
-/// none, and entities are how XML is made to explode), malformed or cut-off XML, and what a
+/// none, and entities are how XML is made to explode), processing instructions past the XML
+/// declaration (a workbook has none, and FoundationXML dereferences NULL on an empty one, `<?pi?>`),
+/// malformed or cut-off XML, and what a
 /// subclass finds wrong in well-formed XML (`fail`). Subclasses override `start`, `end` and
 /// `characters` (on Linux XMLParser calls only what the conforming class itself implements),
 /// given element names without their namespace prefix.
@@ -47,6 +49,9 @@ class XMLHandler: NSObject, XMLParserDelegate {
         if data.range(of: Data("<!DOCTYPE".utf8)) != nil {
             throw ExchangeError("\(place) declares a document type (<!DOCTYPE …>), which no workbook has; linkage does not read such XML. \(XLSXArchive.damagedHint)")
         }
+        if let offset = Self.processingInstruction(data) {
+            throw ExchangeError("\(place): byte \(offset) begins an XML processing instruction (<?…?>), which a workbook has only as its first line; \(XLSXArchive.damagedHint)")
+        }
         let parser = XMLParser(data: data)
         parser.delegate = self
         parser.shouldResolveExternalEntities = false
@@ -61,6 +66,23 @@ class XMLHandler: NSObject, XMLParserDelegate {
             let what = code == XMLParser.ErrorCode.prematureDocumentEndError.rawValue ? cutShort : "the XML is malformed (XMLParser error \(code))"
             throw ExchangeError("\(place), line \(parser.lineNumber), column \(parser.columnNumber): \(what); \(XLSXArchive.damagedHint)")
         }
+    }
+
+    /// The offset of the first `<?` that is not the XML declaration opening the part (after a
+    /// byte-order mark, if any). `<?` cannot stand in text or attributes, where `<` is escaped.
+    static func processingInstruction(_ data: Data) -> Int? {
+        let open = Data("<?".utf8)
+        var from = data.startIndex
+        while let r = data.range(of: open, in: from..<data.endIndex) {
+            let offset = r.lowerBound - data.startIndex
+            // "<?xml" then white space: "<?xml?>" is a processing instruction named xml, and traps too.
+            let name = data[r.upperBound...].prefix(4)
+            let isDeclaration = (offset == 0 || (offset == 3 && data.starts(with: [0xEF, 0xBB, 0xBF])))
+                && name.starts(with: Data("xml".utf8)) && name.count == 4 && [0x20, 0x09, 0x0D, 0x0A].contains(name.last!)
+            if !isDeclaration { return offset }
+            from = r.upperBound
+        }
+        return nil
     }
 
     /// The offset of the first byte that does not belong to valid UTF-8, if any. Validated a
