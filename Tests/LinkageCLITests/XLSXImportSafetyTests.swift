@@ -57,11 +57,6 @@ open(path, "wb").write(out)
         return kind + ".xlsx"
     }
 
-    func sha256(_ name: String) throws -> String {
-        try LinkageProcess.execute(URL(fileURLWithPath: "/usr/bin/env"), ["sha256sum", name], in: directory,
-                                   environment: LinkageProcess.cleanEnvironment, stdin: nil, timeout: 30).stdout
-    }
-
     /// Imports `file` and requires exit 2 with `expected` in the message, and the register unchanged.
     func assertRefused(_ file: String, _ expected: String..., file testFile: StaticString = #filePath, line: UInt = #line) throws {
         let before = try sha256("test.db")
@@ -72,10 +67,6 @@ open(path, "wb").write(out)
             XCTAssertTrue(r.stderr.lowercased().contains("save it again") || r.stderr.lowercased().contains("save the sheet again"), "says what to do: \(r.stderr)", file: testFile, line: line)
         }
         XCTAssertEqual(try sha256("test.db"), before, "the register is unchanged", file: testFile, line: line)
-    }
-
-    func linkage(_ arguments: [String]) throws -> ProcessResult {
-        try LinkageProcess.run(arguments, in: directory)
     }
 
     func testDamagedWorkbooksExit2AndLeaveTheRegisterAlone() throws {
