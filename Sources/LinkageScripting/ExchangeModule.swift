@@ -7,7 +7,7 @@ import LuaBridge
 /// The `export` and `import` tables in Lua: scripts write the same files as `linkage export`, and
 /// check rows as `linkage import` does.
 ///
-///     export.csv(rows, "out.csv" [, { bom = true, columns = { … } }])   --> rows written
+///     export.csv(rows, "out.csv" [, { bom = true, raw_cells = true, columns = { … } }])   --> rows written
 ///     export.json(rows [, path] [, opts])       --> the text without a path, else rows written
 ///     export.markdown(rows [, path] [, opts])   --> the same
 ///     export.xlsx(rows, "out.xlsx" [, { sheet = "名单", columns = { … } }])
@@ -15,7 +15,9 @@ import LuaBridge
 ///                                               --> { { field = "resident_id", message = "…" }, … }
 ///
 /// `rows` is a query (`households:where{ … }`) or a list of tables (records, `db.query` rows).
-/// Resident IDs and phone numbers are masked unless the run shows PII (`--show-pii`).
+/// Resident IDs and phone numbers are masked unless the run shows PII (`--show-pii`). CSV text a
+/// spreadsheet would run as a formula gets a ' before it unless `raw_cells = true`. No path may
+/// name the register or its -wal, -shm or -journal file (found through the connection).
 final class ExchangeModule {
     unowned let queries: QueryModule
     let showPII: Bool
@@ -55,10 +57,13 @@ final class ExchangeModule {
         if case .array(let list) = options["columns"] { columns = list.compactMap(\.stringValue) }
         var table = try rows(call, columns: columns)
         if !showPII { table = table.masked() }
-        let bom: Bool = { if case .boolean(true) = options["bom"] { return true }; return false }()
+        func flag(_ key: String) -> Bool { if case .boolean(true) = options[key] { return true }; return false }
+        let bom = flag("bom"), rawCells = flag("raw_cells")
         if let path {
             do {
-                try Exporter.write(table, format: format, to: path, bom: bom, sheetName: options["sheet"].stringValue ?? "Sheet1")
+                try Exporter.write(table, format: format, to: path, bom: bom, rawCells: rawCells,
+                                   sheetName: options["sheet"].stringValue ?? "Sheet1",
+                                   protecting: try ExportTarget.databaseFiles(queries.db))
             } catch let e as ExchangeError {
                 throw LuaRuntimeError(e.message)
             }

@@ -12,7 +12,10 @@ struct ExportCommand: ParsableCommand {
             exports the violations of a rule (coverage, village_coverage, quotas, household_visits, \
             village_visits) as of --as-of and for --year. The format is \
             --format, else the extension of -o, else CSV. Resident IDs and phone numbers are masked \
-            unless --show-pii. The register is opened read-only.
+            unless --show-pii. In CSV, text that a spreadsheet would run as a formula (beginning \
+            with = + - @, a tab or a carriage return) gets a ' before it unless --raw-cells. The \
+            register is opened read-only, and -o never names the register or its -wal, -shm or \
+            -journal file.
             """)
 
     @OptionGroup var database: DatabaseOptions
@@ -41,6 +44,9 @@ struct ExportCommand: ParsableCommand {
     @Flag(name: .long, help: "Begin a CSV file with the UTF-8 byte-order mark Excel needs to show Chinese.")
     var bom = false
 
+    @Flag(name: .customLong("raw-cells"), help: "Write CSV text cells as they are, even those a spreadsheet would run as a formula (=, +, -, @ first).")
+    var rawCells = false
+
     // --dry-run and --show-pii are ScriptOptions, the root command's: ArgumentParser gives an option
     // group to a subcommand that declares the same type, and keeps a flag of that name otherwise.
     @OptionGroup var options: ScriptOptions
@@ -50,7 +56,10 @@ struct ExportCommand: ParsableCommand {
         let query = try statement()
         let register = try database.open(mode: .readOnly)
         var rows: ExportTable
+        let registerFiles: [String]
         do {
+            registerFiles = try register.queue.read { db in try ExportTarget.databaseFiles(db) } + [register.path]
+            if let output { try ExportTarget.refuse(output, ifItIsAFileOf: registerFiles) }
             rows = try register.queue.read { db in try ExportTable.query(db, sql: query.sql, arguments: query.arguments) }
         } catch let e as ExchangeError {
             throw Failure.input(e.message)
@@ -60,11 +69,12 @@ struct ExportCommand: ParsableCommand {
         if !options.showPII { rows = rows.masked() }
         do {
             if let output {
-                try Exporter.write(rows, format: format, to: output, bom: bom, sheetName: table ?? check ?? "query")
+                try Exporter.write(rows, format: format, to: output, bom: bom, rawCells: rawCells,
+                                   sheetName: table ?? check ?? "query", protecting: registerFiles)
                 FileHandle.standardError.write(Data("exported \(rows.rows.count) row\(rows.rows.count == 1 ? "" : "s") to \(output) (\(format.rawValue))\n".utf8))
             } else {
                 switch format {
-                case .csv: FileHandle.standardOutput.write(Exporter.csv(rows, bom: bom))
+                case .csv: FileHandle.standardOutput.write(Exporter.csv(rows, bom: bom, rawCells: rawCells))
                 case .json: print(Exporter.json(rows), terminator: "")
                 case .markdown: print(Exporter.markdown(rows), terminator: "")
                 case .xlsx: throw Failure.input("xlsx is a file format; give -o FILE.xlsx")

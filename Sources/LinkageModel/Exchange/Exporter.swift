@@ -59,11 +59,25 @@ public enum Exporter {
     }
 
     /// CSV in UTF-8, a header row first, CRLF line ends; `bom` puts the byte-order mark Excel
-    /// needs to read UTF-8.
-    public static func csv(_ table: ExportTable, bom: Bool = false) -> Data {
-        var body = CSV.text([table.columns] + table.rows.map { $0.map(Exporter.text) })
+    /// needs to read UTF-8. Text that a spreadsheet would run as a formula is defused
+    /// (`defused`) unless `rawCells`; numbers are written as they are, negative ones included.
+    public static func csv(_ table: ExportTable, bom: Bool = false, rawCells: Bool = false) -> Data {
+        let cell: (SQLValue) -> String = { value in
+            guard !rawCells, case .text(let s) = value else { return Exporter.text(value) }
+            return defused(s)
+        }
+        let header = rawCells ? table.columns : table.columns.map(defused)
+        var body = CSV.text([header] + table.rows.map { $0.map(cell) })
         if bom { body = "\u{FEFF}" + body }
         return Data(body.utf8)
+    }
+
+    /// Text beginning with `=`, `+`, `-`, `@`, a tab or a carriage return, with a single quote
+    /// before it: a spreadsheet opening the CSV would otherwise take it for a formula and run it
+    /// (CSV injection; OWASP's advice). The quote shows in the cell, the formula does not run.
+    public static func defused(_ s: String) -> String {
+        guard let first = s.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) else { return s }
+        return "'" + s
     }
 
     /// A JSON array of objects, one per row, keys in column order, numbers as numbers, NULL as null.
@@ -137,11 +151,14 @@ public enum Exporter {
         }
     }
 
-    /// Writes `table` in `format` to `path`.
-    public static func write(_ table: ExportTable, format: ExportFormat, to path: String, bom: Bool = false, sheetName: String = "Sheet1") throws {
+    /// Writes `table` in `format` to `path`, unless `path` is (or would be) one of the files of
+    /// `databases` (`ExportTarget.databaseFiles`): an export never writes over a register.
+    public static func write(_ table: ExportTable, format: ExportFormat, to path: String, bom: Bool = false, rawCells: Bool = false,
+                             sheetName: String = "Sheet1", protecting databases: [String] = []) throws {
+        try ExportTarget.refuse(path, ifItIsAFileOf: databases)
         let data: Data
         switch format {
-        case .csv: data = csv(table, bom: bom)
+        case .csv: data = csv(table, bom: bom, rawCells: rawCells)
         case .json: data = Data(json(table).utf8)
         case .markdown: data = Data(markdown(table).utf8)
         case .xlsx: try XLSXWriter.write(table, to: path, sheetName: sheetName); return

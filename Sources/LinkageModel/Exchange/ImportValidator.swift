@@ -148,8 +148,10 @@ public final class ImportValidator {
         return (mapped, problems)
     }
 
+    /// Every problem of a row or header is made here, so the file's text it quotes is escaped here.
     func problem(_ line: Int?, _ column: String?, _ field: String?, _ message: String, _ hint: String?) -> ImportProblem {
-        ImportProblem(file: file, line: line, column: column, field: field, message: message, hint: hint)
+        ImportProblem(file: file, line: line, column: column, field: field,
+                      message: MessageText.quoted(message), hint: hint.map(MessageText.quoted))
     }
 
     // MARK: one row

@@ -53,7 +53,7 @@ public struct InputTable: Sendable {
         let ext = (path as NSString).pathExtension.lowercased()
         let isZip = data.starts(with: [0x50, 0x4B, 0x03, 0x04])
         if ext == "xlsx" || ext == "xlsm" || (ext != "csv" && ext != "txt" && ext != "tsv" && isZip) {
-            return try xlsx(path: path)
+            return try xlsx(data: data, file: path)
         }
         if ext == "xls" {
             throw ExchangeError("\(path) is an old Excel 97–2003 workbook (.xls); save it as .xlsx or as CSV")
@@ -100,9 +100,14 @@ public struct InputTable: Sendable {
     }
 
     public static func xlsx(path: String) throws -> InputTable {
-        let sheet = try XLSXReader.read(URL(fileURLWithPath: path))
+        guard let data = FileManager.default.contents(atPath: path) else { throw ExchangeError("cannot read \(path)") }
+        return try xlsx(data: data, file: path)
+    }
+
+    public static func xlsx(data: Data, file path: String) throws -> InputTable {
+        let sheet = try XLSXReader.read(data, file: path)
         guard let head = sheet.rows.first else {
-            throw ExchangeError("\(path): the worksheet '\(sheet.name)' is empty; it needs a header row naming the columns and one row per record")
+            throw ExchangeError("\(path): the worksheet '\(MessageText.quoted(sheet.name))' is empty; it needs a header row naming the columns and one row per record")
         }
         var problems: [ImportProblem] = []
         for range in sheet.merged where range.firstRow <= head.number && range.lastRow >= head.number {

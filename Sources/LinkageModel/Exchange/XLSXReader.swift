@@ -72,64 +72,80 @@ public struct XLSXSheet: Sendable {
         return s
     }
 
-    /// "B12" → (row 12, column 1).
+    /// Excel's bounds: columns A to XFD, rows 1 to 1,048,576. A reference beyond them is not a
+    /// cell of any workbook, and believing one would size a table by it.
+    public static let maximumColumns = 16_384
+    public static let maximumRows = 1_048_576
+
+    /// "B12" → (row 12, column 1): one to three letters and a row number without leading zeros,
+    /// within Excel's bounds; anything else is nil.
     static func parseReference(_ ref: String) -> (row: Int, column: Int)? {
-        var column = 0
-        var digits = ""
-        for ch in ref.uppercased() {
-            if let a = ch.asciiValue, (65...90).contains(a), digits.isEmpty {
-                column = column * 26 + Int(a - 64)
-            } else if ch.isASCII, ch.isNumber {
-                digits.append(ch)
-            } else { return nil }
+        var column = 0, letters = 0, row = 0, digits = 0
+        for u in ref.utf8 {
+            switch u {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"):
+                guard digits == 0, letters < 3 else { return nil }
+                column = column * 26 + Int((u & 0xDF) - 64)
+                letters += 1
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                guard letters > 0, digits < 7, !(digits == 0 && u == UInt8(ascii: "0")) else { return nil }
+                row = row * 10 + Int(u - 48)
+                digits += 1
+            default: return nil
+            }
         }
-        guard column > 0, let row = Int(digits) else { return nil }
+        guard digits > 0, column <= maximumColumns, row <= maximumRows else { return nil }
         return (row, column - 1)
     }
 }
 
-/// Reads the first worksheet of an XLSX file with ZIPFoundation and Foundation's XMLParser:
+/// Reads the first worksheet of an XLSX file with Foundation's XMLParser over `XLSXArchive`:
 /// shared and inline strings, numbers, booleans, dates (by their number format), merged ranges.
+///
+/// A workbook is read whole or refused whole: any damage to the archive or its XML, a reference
+/// outside Excel's bounds, or a size past `Limits` is an `ExchangeError` saying where and what to
+/// do, so that an import never goes ahead with the part of a file read before the damage.
 public enum XLSXReader {
-    public static func read(_ url: URL) throws -> XLSXSheet {
-        let archive: Archive
-        do {
-            archive = try Archive(url: url, accessMode: .read)
-        } catch {
-            throw ExchangeError("\(url.lastPathComponent) is not an XLSX file (it is not a ZIP archive); save it from Excel as \"Excel Workbook (*.xlsx)\"")
+    public static func read(_ url: URL, limits: XLSXLimits = XLSXLimits()) throws -> XLSXSheet {
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw ExchangeError("cannot read \(url.path): \((error as NSError).localizedDescription)")
         }
-        func entry(_ path: String) throws -> Data? {
-            guard let e = archive[path] else { return nil }
-            var data = Data()
-            _ = try archive.extract(e, skipCRC32: false) { data.append($0) }
-            return data
+        return try read(data, file: url.lastPathComponent, limits: limits)
+    }
+
+    public static func read(_ data: Data, file: String, limits: XLSXLimits = XLSXLimits()) throws -> XLSXSheet {
+        var archive = try XLSXArchive(data: data, file: file, limits: limits)
+        guard let workbook = try archive.read("xl/workbook.xml") else {
+            throw ExchangeError("\(file) is a ZIP archive but not an XLSX workbook (no xl/workbook.xml)")
         }
-        guard let workbook = try entry("xl/workbook.xml") else {
-            throw ExchangeError("\(url.lastPathComponent) is a ZIP archive but not an XLSX workbook (no xl/workbook.xml)")
-        }
-        let sheets = XMLElements(workbook, names: ["sheet"])
-        guard let first = sheets.first else { throw ExchangeError("\(url.lastPathComponent) has no worksheet") }
+        let sheets = try XMLElements(workbook, names: ["sheet"], part: "xl/workbook.xml", file: file)
+        guard let first = sheets.first else { throw ExchangeError("\(file) has no worksheet") }
         let sheetName = first.attributes["name"] ?? "Sheet1"
         var sheetPath = "xl/worksheets/sheet1.xml"
         if let rid = first.attributes["r:id"] ?? first.attributes.first(where: { $0.key.hasSuffix(":id") })?.value,
-           let rels = try entry("xl/_rels/workbook.xml.rels"),
-           let target = XMLElements(rels, names: ["Relationship"]).first(where: { $0.attributes["Id"] == rid })?.attributes["Target"] {
+           let rels = try archive.read("xl/_rels/workbook.xml.rels"),
+           let target = try XMLElements(rels, names: ["Relationship"], part: "xl/_rels/workbook.xml.rels", file: file)
+               .first(where: { $0.attributes["Id"] == rid })?.attributes["Target"] {
             sheetPath = target.hasPrefix("/") ? String(target.dropFirst()) : "xl/" + target
         }
-        guard let sheetData = try entry(sheetPath) else {
-            throw ExchangeError("\(url.lastPathComponent): the worksheet \(sheetPath) is missing from the archive")
+        let sheetPlace = "the sheet '\(MessageText.quoted(sheetName))' (\(MessageText.quoted(sheetPath)))"
+        guard let sheetData = try archive.read(sheetPath) else {
+            throw ExchangeError("\(file): \(sheetPlace) is missing from the archive; \(XLSXArchive.damagedHint)")
         }
-        let shared = try entry("xl/sharedStrings.xml").map(SharedStrings.parse) ?? []
-        let dateStyles = try entry("xl/styles.xml").map(DateStyles.parse) ?? []
-        let parsed = SheetParser.parse(sheetData, shared: shared, dateStyles: dateStyles)
+        let shared = try archive.read("xl/sharedStrings.xml").map {
+            try SharedStrings.parse($0, file: file, limit: limits.cells)
+        } ?? []
+        let dateStyles = try archive.read("xl/styles.xml").map { try DateStyles.parse($0, file: file) } ?? []
+        let parsed = try SheetParser.parse(sheetData, shared: shared, dateStyles: dateStyles,
+                                           place: "\(file): \(sheetPlace)", cellLimit: limits.cells)
         var rows = parsed.rows.filter { !$0.cells.values.allSatisfy(\.isEmpty) }.sorted { $0.number < $1.number }
-        // A merged range's value stands in its first cell; a person means it for every cell.
-        for range in parsed.merged where range.lastRow > range.firstRow || range.lastColumn > range.firstColumn {
-            guard let top = rows.first(where: { $0.number == range.firstRow })?.cells[range.firstColumn] else { continue }
-            for i in rows.indices where (range.firstRow...range.lastRow).contains(rows[i].number) {
-                for c in range.firstColumn...range.lastColumn where rows[i].cells[c]?.isEmpty ?? true { rows[i].cells[c] = top }
-            }
+        let width = (rows.lazy.compactMap { $0.cells.keys.max() }.max() ?? -1) + 1
+        if rows.count * width > limits.cells {
+            throw ExchangeError("\(file): \(sheetPlace) spans \(rows.count) rows by \(width) columns (to column \(XLSXSheet.columnName(width - 1))), "
+                + "more than the \(limits.cells) cells linkage reads from one sheet; delete the columns and rows that are not data, or split the sheet into several files")
         }
+        try fillMerged(parsed.merged, into: &rows, width: width, budget: limits.cells, place: "\(file): \(sheetPlace)")
         let numbers = rows.map(\.number)
         var blank: [Int] = []
         if let lo = numbers.first, let hi = numbers.last, hi > lo {
@@ -139,88 +155,117 @@ public enum XLSXReader {
         return XLSXSheet(name: sheetName, rows: rows, merged: parsed.merged, blankRows: blank)
     }
 
+    /// A merged range's value stands in its first cell; a person means it for every cell. Only
+    /// rows and columns that hold data are filled, and ranges that together cover more cells
+    /// than the table has must overlap, which Excel never writes.
+    static func fillMerged(_ merged: [XLSXSheet.Range], into rows: inout [XLSXSheet.Row], width: Int, budget: Int, place: String) throws {
+        guard !merged.isEmpty, width > 0 else { return }
+        var index: [Int: Int] = [:]
+        for (i, r) in rows.enumerated() { index[r.number] = i }
+        var visited = 0
+        for range in merged where range.lastRow > range.firstRow || range.lastColumn > range.firstColumn {
+            guard let topIndex = index[range.firstRow], let top = rows[topIndex].cells[range.firstColumn] else { continue }
+            let first = firstIndex(rows, atLeast: range.firstRow), end = firstIndex(rows, atLeast: range.lastRow + 1)
+            let columns = range.firstColumn...min(range.lastColumn, width - 1)
+            guard !columns.isEmpty, first < end else { continue }
+            visited += (end - first) * columns.count
+            if visited > budget {
+                throw ExchangeError("\(place): the merged ranges overlap (\(range) among them); unmerge the cells in Excel and save the file again")
+            }
+            for i in first..<end {
+                for c in columns where rows[i].cells[c]?.isEmpty ?? true { rows[i].cells[c] = top }
+            }
+        }
+    }
+
+    /// The index of the first of `rows` (sorted by number) numbered `number` or more.
+    static func firstIndex(_ rows: [XLSXSheet.Row], atLeast number: Int) -> Int {
+        var lo = 0, hi = rows.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if rows[mid].number < number { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+
     // MARK: XML
 
     struct Element { let name: String; let attributes: [String: String] }
 
     /// The elements named `names`, in document order, with their attributes.
-    static func XMLElements(_ data: Data, names: Set<String>) -> [Element] {
-        final class Collector: NSObject, XMLParserDelegate {
+    static func XMLElements(_ data: Data, names: Set<String>, part: String, file: String) throws -> [Element] {
+        final class Collector: XMLHandler {
             let names: Set<String>
             var found: [Element] = []
             init(_ names: Set<String>) { self.names = names }
-            func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
-                        qualifiedName qName: String?, attributes attributeDict: [String: String] = [:]) {
-                if names.contains(xmlLocalName(elementName)) { found.append(Element(name: xmlLocalName(elementName), attributes: attributeDict)) }
+            override func start(_ parser: XMLParser, _ name: String, _ attributeDict: [String: String]) {
+                if names.contains(name) { found.append(Element(name: name, attributes: attributeDict)) }
             }
         }
         let collector = Collector(names)
-        let parser = XMLParser(data: data)
-        parser.delegate = collector
-        _ = parser.parse()
+        try collector.run(data, place: "\(file): \(part)")
         return collector.found
     }
 
-
     /// The shared strings: each `<si>` is its `<t>` or the `<t>`s of its runs, phonetic runs left out.
     enum SharedStrings {
-        static func parse(_ data: Data) -> [String] {
-            final class Delegate: NSObject, XMLParserDelegate {
+        static func parse(_ data: Data, file: String, limit: Int) throws -> [String] {
+            final class Delegate: XMLHandler {
+                let limit: Int
                 var strings: [String] = []
                 var current = ""
                 var inText = false
                 var phonetic = 0
-                func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
-                            qualifiedName qName: String?, attributes attributeDict: [String: String] = [:]) {
-                    switch xmlLocalName(elementName) {
+                init(limit: Int) { self.limit = limit }
+                override func start(_ parser: XMLParser, _ name: String, _ attributeDict: [String: String]) {
+                    switch name {
                     case "si": current = ""
                     case "rPh": phonetic += 1
                     case "t": inText = phonetic == 0
                     default: break
                     }
                 }
-                func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName qName: String?) {
-                    switch xmlLocalName(elementName) {
-                    case "si": strings.append(current)
+                override func end(_ parser: XMLParser, _ name: String) {
+                    switch name {
+                    case "si":
+                        strings.append(current)
+                        if strings.count > limit {
+                            fail(parser, "it holds more than \(limit) strings, more than a sheet linkage reads can use; split the workbook into several files")
+                        }
                     case "rPh": phonetic -= 1
                     case "t": inText = false
                     default: break
                     }
                 }
-                func parser(_ parser: XMLParser, foundCharacters string: String) { if inText { current += string } }
+                override func characters(_ string: String) { if inText { current += string } }
             }
-            let d = Delegate()
-            let parser = XMLParser(data: data)
-            parser.delegate = d
-            _ = parser.parse()
+            let d = Delegate(limit: limit)
+            try d.run(data, place: "\(file): the shared strings (xl/sharedStrings.xml)")
             return d.strings
         }
     }
 
     /// The indexes of the cell formats (`s` of a cell) whose number format shows a date.
     enum DateStyles {
-        static func parse(_ data: Data) -> Set<Int> {
-            final class Delegate: NSObject, XMLParserDelegate {
+        static func parse(_ data: Data, file: String) throws -> Set<Int> {
+            final class Delegate: XMLHandler {
                 var custom: [Int: String] = [:]
                 var xfs: [Int] = []
                 var inCellXfs = false
-                func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
-                            qualifiedName qName: String?, attributes a: [String: String] = [:]) {
-                    switch xmlLocalName(elementName) {
+                override func start(_ parser: XMLParser, _ name: String, _ a: [String: String]) {
+                    switch name {
                     case "numFmt": if let id = a["numFmtId"].flatMap(Int.init) { custom[id] = a["formatCode"] ?? "" }
                     case "cellXfs": inCellXfs = true
                     case "xf" where inCellXfs: xfs.append(a["numFmtId"].flatMap(Int.init) ?? 0)
                     default: break
                     }
                 }
-                func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName qName: String?) {
-                    if xmlLocalName(elementName) == "cellXfs" { inCellXfs = false }
+                override func end(_ parser: XMLParser, _ name: String) {
+                    if name == "cellXfs" { inCellXfs = false }
                 }
             }
             let d = Delegate()
-            let parser = XMLParser(data: data)
-            parser.delegate = d
-            _ = parser.parse()
+            try d.run(data, place: "\(file): the styles (xl/styles.xml)")
             var result = Set<Int>()
             for (i, id) in d.xfs.enumerated() {
                 if (14...22).contains(id) || (27...36).contains(id) || (50...58).contains(id) { result.insert(i); continue }
@@ -243,12 +288,16 @@ public enum XLSXReader {
 
     /// The rows and merged ranges of a worksheet.
     enum SheetParser {
-        static func parse(_ data: Data, shared: [String], dateStyles: Set<Int>) -> (rows: [XLSXSheet.Row], merged: [XLSXSheet.Range]) {
-            final class Delegate: NSObject, XMLParserDelegate {
+        static func parse(_ data: Data, shared: [String], dateStyles: Set<Int>, place: String,
+                          cellLimit: Int) throws -> (rows: [XLSXSheet.Row], merged: [XLSXSheet.Range]) {
+            final class Delegate: XMLHandler {
                 let shared: [String]
                 let dateStyles: Set<Int>
+                let cellLimit: Int
                 var rows: [XLSXSheet.Row] = []
                 var merged: [XLSXSheet.Range] = []
+                var seenRows = Set<Int>()
+                var cellCount = 0
                 var rowNumber = 0
                 var cells: [Int: CellValue] = [:]
                 var column = -1
@@ -258,17 +307,44 @@ public enum XLSXReader {
                 var inValue = false
                 var inInline = false
                 var phonetic = 0
-                init(shared: [String], dateStyles: Set<Int>) { self.shared = shared; self.dateStyles = dateStyles }
+                init(shared: [String], dateStyles: Set<Int>, cellLimit: Int) {
+                    self.shared = shared; self.dateStyles = dateStyles; self.cellLimit = cellLimit
+                }
 
-                func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
-                            qualifiedName qName: String?, attributes a: [String: String] = [:]) {
-                    switch xmlLocalName(elementName) {
+                var cellName: String { "cell \(XLSXSheet.columnName(column))\(rowNumber)" }
+
+                override func start(_ parser: XMLParser, _ name: String, _ a: [String: String]) {
+                    switch name {
                     case "row":
-                        rowNumber = a["r"].flatMap(Int.init) ?? rowNumber + 1
+                        if let r = a["r"] {
+                            guard let n = Int(r), (1...XLSXSheet.maximumRows).contains(n) else {
+                                return fail(parser, "the row number '\(MessageText.quoted(r))' is not one from 1 to \(XLSXSheet.maximumRows), as rows in Excel are")
+                            }
+                            rowNumber = n
+                        } else {
+                            guard rowNumber < XLSXSheet.maximumRows else {
+                                return fail(parser, "the sheet has more than the \(XLSXSheet.maximumRows) rows Excel allows")
+                            }
+                            rowNumber += 1
+                        }
+                        guard seenRows.insert(rowNumber).inserted else { return fail(parser, "row \(rowNumber) appears twice") }
                         cells = [:]
                         column = -1
                     case "c":
-                        if let r = a["r"], let ref = XLSXSheet.parseReference(r) { column = ref.column } else { column += 1 }
+                        if let r = a["r"] {
+                            guard let ref = XLSXSheet.parseReference(r) else {
+                                return fail(parser, "'\(MessageText.quoted(r))' in row \(rowNumber) is not a cell reference (A1 to XFD\(XLSXSheet.maximumRows))")
+                            }
+                            guard ref.row == rowNumber else {
+                                return fail(parser, "cell \(r) is written inside row \(rowNumber)")
+                            }
+                            column = ref.column
+                        } else {
+                            guard column + 1 < XLSXSheet.maximumColumns else {
+                                return fail(parser, "row \(rowNumber) has more than the \(XLSXSheet.maximumColumns) columns Excel allows")
+                            }
+                            column += 1
+                        }
                         type = a["t"] ?? "n"
                         style = a["s"].flatMap(Int.init) ?? 0
                         value = ""
@@ -277,46 +353,66 @@ public enum XLSXReader {
                     case "rPh": phonetic += 1
                     case "t": if inInline && phonetic == 0 { inValue = true }
                     case "mergeCell":
-                        let parts = (a["ref"] ?? "").split(separator: ":").map(String.init)
-                        if let lo = parts.first.flatMap(XLSXSheet.parseReference),
-                           let hi = XLSXSheet.parseReference(parts.last ?? "") {
-                            merged.append(.init(firstRow: lo.row, firstColumn: lo.column, lastRow: hi.row, lastColumn: hi.column))
+                        let ref = a["ref"] ?? ""
+                        let parts = ref.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+                        guard parts.count <= 2, let lo = XLSXSheet.parseReference(parts[0]),
+                              let hi = XLSXSheet.parseReference(parts[parts.count - 1]) else {
+                            return fail(parser, "the merged range '\(MessageText.quoted(ref))' is not a range of cells such as A2:C2")
                         }
+                        guard lo.row <= hi.row, lo.column <= hi.column else {
+                            return fail(parser, "the merged range \(ref) is written backwards (its first cell is below or right of its last)")
+                        }
+                        merged.append(.init(firstRow: lo.row, firstColumn: lo.column, lastRow: hi.row, lastColumn: hi.column))
                     default: break
                     }
                 }
 
-                func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName qName: String?) {
-                    switch xmlLocalName(elementName) {
+                override func end(_ parser: XMLParser, _ name: String) {
+                    switch name {
                     case "v", "t": inValue = false
                     case "is": inInline = false
                     case "rPh": phonetic -= 1
-                    case "c": cells[column] = cell()
+                    case "c":
+                        guard let cell = cell(parser) else { return }
+                        // Empty cells (formatting only) are not kept: they would widen the table for nothing.
+                        if case .empty = cell { cells[column] = nil; return }
+                        cells[column] = cell
+                        cellCount += 1
+                        if cellCount > cellLimit {
+                            fail(parser, "the sheet has more than the \(cellLimit) cells linkage reads from one sheet; split it into several files")
+                        }
                     case "row": rows.append(XLSXSheet.Row(number: rowNumber, cells: cells))
                     default: break
                     }
                 }
 
-                func parser(_ parser: XMLParser, foundCharacters string: String) { if inValue { value += string } }
+                override func characters(_ string: String) { if inValue { value += string } }
 
-                func cell() -> CellValue {
+                func cell(_ parser: XMLParser) -> CellValue? {
                     switch type {
-                    case "s": return Int(value).flatMap { $0 < shared.count ? .text(shared[$0]) : nil } ?? .empty
+                    case "s":
+                        guard let i = Int(value), shared.indices.contains(i) else {
+                            fail(parser, "\(cellName) refers to shared string '\(MessageText.quoted(value))', but the workbook has \(shared.count) (numbered from 0)")
+                            return nil
+                        }
+                        return .text(shared[i])
                     case "inlineStr", "str": return value.isEmpty ? .empty : .text(value)
                     case "b": return .boolean(value == "1")
                     case "e": return .text(value)
                     case "d": return .text(String(value.prefix(10)))
                     default:
                         guard let d = Double(value) else { return value.isEmpty ? .empty : .text(value) }
+                        guard d.isFinite else {
+                            fail(parser, "\(cellName) holds '\(MessageText.quoted(value))', which is not a number a spreadsheet writes")
+                            return nil
+                        }
                         if dateStyles.contains(style), let date = XLSXReader.date(fromSerial: d) { return .text(date) }
                         return .number(d)
                     }
                 }
             }
-            let d = Delegate(shared: shared, dateStyles: dateStyles)
-            let parser = XMLParser(data: data)
-            parser.delegate = d
-            _ = parser.parse()
+            let d = Delegate(shared: shared, dateStyles: dateStyles, cellLimit: cellLimit)
+            try d.run(data, place: place)
             return (d.rows, d.merged)
         }
     }
