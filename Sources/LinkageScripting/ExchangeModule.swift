@@ -21,10 +21,13 @@ import LuaBridge
 final class ExchangeModule {
     unowned let queries: QueryModule
     let showPII: Bool
+    /// Where exports may go (never the register; under --safe, the working directory only).
+    let writes: WritePolicy
 
-    init(queries: QueryModule, showPII: Bool) {
+    init(queries: QueryModule, showPII: Bool, writes: WritePolicy) {
         self.queries = queries
         self.showPII = showPII
+        self.writes = writes
     }
 
     func install(in lua: LuaState) throws {
@@ -60,6 +63,7 @@ final class ExchangeModule {
         func flag(_ key: String) -> Bool { if case .boolean(true) = options[key] { return true }; return false }
         let bom = flag("bom"), rawCells = flag("raw_cells")
         if let path {
+            if let why = writes.refusal(for: path) { throw LuaRuntimeError(why) }
             do {
                 try Exporter.write(table, format: format, to: path, bom: bom, rawCells: rawCells,
                                    sheetName: options["sheet"].stringValue ?? "Sheet1",

@@ -28,7 +28,7 @@ public final class ScriptEngine {
         try database.install(in: lua)
         queries = try QueryModule(database: database, db: db, L: lua.L)
         try queries.install(in: lua)
-        try ExchangeModule(queries: queries, showPII: showPII).install(in: lua) // export.* and import.check
+        try ExchangeModule(queries: queries, showPII: showPII, writes: writes).install(in: lua) // export.* and import.check
         PrivacyModule.install(in: lua, showPII: showPII)
         if safe { try SafeMode.install(in: lua, policy: writes) }
         installExit()
@@ -61,7 +61,8 @@ public final class ScriptEngine {
             }
             SQLiteErrorText.readOnlyRequested = register.readOnly
             let engine = try ScriptEngine(db: db, connection: connection, readOnly: register.readOnly, showPII: showPII,
-                                          limits: limits, writes: WritePolicy(registerPath: register.path, safe: safe), safe: safe)
+                                          limits: limits, writes: WritePolicy(databases: try ExportTarget.databaseFiles(db) + [register.path], safe: safe),
+                                          safe: safe)
             defer {
                 engine.closeState()
                 if limits.catchInterrupt { LuaState.uninstallInterruptHandler() }

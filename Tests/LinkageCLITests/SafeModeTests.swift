@@ -40,7 +40,7 @@ final class SafeModeTests: SmallRegisterTestCase {
         try FileManager.default.linkItem(at: path("test.db"), to: path("hard.db"))
         for target in ["test.db", "./test.db", "test.db-wal", "test.db-shm", "hard.db", directory.path + "/test.db"] {
             let out = try safe("return io.open('\(target)', 'w')")
-            XCTAssertTrue(out.contains("this is the register"), "\(target): \(out)")
+            XCTAssertTrue(out.contains("it is the register") || out.contains("a file SQLite keeps beside the register"), "\(target): \(out)")
         }
         XCTAssertEqual(try bytes("test.db"), before, "a run that only reads writes nothing, not even an audit session")
     }

@@ -46,7 +46,7 @@ public enum ExportTarget {
 
     /// The absolute path `path` names with every symbolic link followed; for a file that does not
     /// exist yet, its directory resolved and its name as given (a dangling link, where it points).
-    static func resolved(_ path: String, depth: Int = 0) -> String {
+    public static func resolved(_ path: String, depth: Int = 0) -> String {
         let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
         if let r = realpath(absolute, nil) {
             defer { free(r) }
@@ -60,6 +60,13 @@ public enum ExportTarget {
         }
         let directory = (absolute as NSString).deletingLastPathComponent, name = (absolute as NSString).lastPathComponent
         guard directory != absolute, !directory.isEmpty else { return (absolute as NSString).standardizingPath }
-        return (resolved(directory, depth: depth + 1) as NSString).appendingPathComponent(name)
+        let parent = resolved(directory, depth: depth + 1)
+        // `..` and `.` of a directory that does not exist yet: the kernel would fail on them, but a
+        // path compared as text must not keep them (`sub/../../x` is outside, whatever sub is).
+        switch name {
+        case "..": return (parent as NSString).deletingLastPathComponent
+        case ".": return parent
+        default: return (parent as NSString).appendingPathComponent(name)
+        }
     }
 }

@@ -2,7 +2,7 @@
 -- working directory. No processes, no C code, no debug library (it could remove the limits'
 -- hook or reach linkage's internals), no binary chunks (crafted bytecode can crash Lua), and no
 -- file written outside the working directory. Reading files, exports and reports still work.
-local may_write = ...   -- function(path, what) -> nil, or the reason it may not
+local may_write = ...   -- function(path) -> nil, or why it may not be written ("cannot write PATH: …")
 
 local function refuse(name)
   return function()
@@ -24,7 +24,7 @@ local open, output, remove, rename = io.open, io.output, os.remove, os.rename
 function io.open(path, mode)
   if type(path) == "string" and type(mode) == "string" and mode:find("[wa+]") then
     local why = may_write(path)
-    if why then return nil, path .. ": " .. why, 13 end
+    if why then return nil, why, 13 end
   end
   return open(path, mode)
 end
@@ -32,21 +32,21 @@ end
 function io.output(file)
   if type(file) == "string" then
     local why = may_write(file)
-    if why then error("bad argument #1 to 'output' (" .. file .. ": " .. why .. ")", 2) end
+    if why then error("bad argument #1 to 'output' (" .. why .. ")", 2) end
   end
   return output(file)
 end
 
 function os.remove(path)
   local why = type(path) == "string" and may_write(path)
-  if why then return nil, path .. ": " .. why, 13 end
+  if why then return nil, why, 13 end
   return remove(path)
 end
 
 function os.rename(from, to)
   for _, p in ipairs({ from, to }) do
     local why = type(p) == "string" and may_write(p)
-    if why then return nil, p .. ": " .. why, 13 end
+    if why then return nil, why, 13 end
   end
   return rename(from, to)
 end
