@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// A linkage register: one SQLite file at the current schema version, foreign keys on, WAL mode.
 ///
@@ -20,7 +21,10 @@ public final class Register {
         case readOnly
     }
 
-    public init(path: String, mode: Mode = .readWrite) throws {
+    /// How long a writer waits for another's write lock before it gives up, in seconds.
+    public static let defaultBusyTimeout = 5.0
+
+    public init(path: String, mode: Mode = .readWrite, busyTimeout: Double = Register.defaultBusyTimeout) throws {
         self.path = path
         readOnly = mode == .readOnly
         let found = try Register.inspect(path: path, mustExist: readOnly)
@@ -32,13 +36,61 @@ public final class Register {
         }
         if found != nil { try Register.refuseUnknownMigrations(path: path) }
         do {
-            queue = try DatabaseQueue(path: path, configuration: Register.configuration(readOnly: readOnly))
-            if !readOnly {
+            if readOnly {
+                queue = try Register.openForReading(path: path, busyTimeout: busyTimeout)
+            } else {
+                if found != nil, !Register.isWritable(path) { throw DatabaseError(resultCode: .SQLITE_READONLY) }
+                queue = try DatabaseQueue(path: path, configuration: Register.configuration(busyTimeout: busyTimeout))
                 try queue.writeWithoutTransaction { try $0.execute(sql: "PRAGMA journal_mode = WAL") }
                 try Register.migrator().migrate(queue)
             }
+        } catch let error as DatabaseError where !readOnly && (error.resultCode == .SQLITE_READONLY || Register.unwritable(path) != nil) {
+            let why = Register.unwritable(path) ?? error.message ?? "read-only"
+            throw RegisterError.cannotOpen(path: path, reason: "the file cannot be written (\(why)): it, its directory or its file system is read-only, or it is immutable; use --read-only to read it")
         } catch let error as DatabaseError {
             throw RegisterError.cannotOpen(path: path, reason: error.message ?? "\(error)")
+        }
+    }
+
+    /// Whether SQLite can open the file for writing (not on a read-only file system, not immutable).
+    /// Opening reads nothing, so no side file appears.
+    static func isWritable(_ path: String) -> Bool {
+        var db: OpaquePointer?
+        defer { sqlite3_close_v2(db) }
+        return sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, nil) == SQLITE_OK && sqlite3_db_readonly(db, "main") == 0
+    }
+
+    /// Why the register's file or its directory cannot be written (SQLite says only "unable to open
+    /// database file"), or nil.
+    static func unwritable(_ path: String) -> String? {
+        let directory = (path as NSString).deletingLastPathComponent
+        for p in [path, directory.isEmpty ? "." : directory] where access(p, W_OK) != 0 {
+            return "\(p): \(String(cString: strerror(errno)))"
+        }
+        return nil
+    }
+
+    /// A connection that reads and can never write. It is opened read-write with `query_only` on,
+    /// not read-only: SQLite lets only a connection that could write remove the `-wal` and `-shm`
+    /// files when it closes last, so a read-only run leaves none behind. Where the file cannot be
+    /// written at all (a read-only file system), nothing can change it either, and it is opened
+    /// immutable, which needs no side files.
+    static func openForReading(path: String, busyTimeout: Double = defaultBusyTimeout) throws -> DatabaseQueue {
+        var config = configuration(busyTimeout: busyTimeout)
+        config.prepareDatabase { db in try db.execute(sql: "PRAGMA query_only = ON") }
+        do {
+            // SQLite opens a file it cannot write read-only without a word, and such a connection
+            // would leave side files behind: ask first, before anything is read.
+            guard isWritable(path) else { throw DatabaseError(resultCode: .SQLITE_READONLY) }
+            let queue = try DatabaseQueue(path: path, configuration: config)
+            _ = try queue.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM sqlite_master") }
+            return queue
+        } catch let error as DatabaseError where [.SQLITE_CANTOPEN, .SQLITE_READONLY, .SQLITE_IOERR].contains(error.resultCode) {
+            var immutable = configuration(busyTimeout: busyTimeout)
+            immutable.readonly = true
+            let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+            let uri = "file:" + (absolute.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? absolute) + "?immutable=1"
+            return try DatabaseQueue(path: uri, configuration: immutable)
         }
     }
 
@@ -47,11 +99,10 @@ public final class Register {
         try queue.read { try Int.fetchOne($0, sql: "PRAGMA user_version") ?? 0 }
     }
 
-    static func configuration(readOnly: Bool) -> Configuration {
+    static func configuration(busyTimeout: Double = defaultBusyTimeout) -> Configuration {
         var config = Configuration()
-        config.readonly = readOnly
         config.foreignKeysEnabled = true
-        config.busyMode = .timeout(5)
+        config.busyMode = .timeout(busyTimeout)
         config.label = "linkage"
         // SQLite fires delete triggers for rows that REPLACE conflict resolution removes only with
         // recursive triggers on; without it those deletes would escape the audit log.
@@ -65,7 +116,7 @@ public final class Register {
         let known = Set(Schema.migrations.map(\.id))
         let applied: [String]
         do {
-            let probe = try DatabaseQueue(path: path, configuration: configuration(readOnly: true))
+            let probe = try openForReading(path: path)
             defer { try? probe.close() }
             applied = try probe.read { db in
                 try db.tableExists("grdb_migrations") ? try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") : []
@@ -128,7 +179,10 @@ public final class Register {
             throw RegisterError.foreignDatabase(path: path)
         }
         do {
-            let probe = try DatabaseQueue(path: path, configuration: configuration(readOnly: true))
+            // Read-only: a file that may be another program's must not even be checkpointed.
+            var config = configuration()
+            config.readonly = true
+            let probe = try DatabaseQueue(path: path, configuration: config)
             defer { try? probe.close() }
             return try probe.read { db -> Int? in
                 let appID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0

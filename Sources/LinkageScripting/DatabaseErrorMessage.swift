@@ -28,7 +28,7 @@ enum SQLiteErrorText {
         case SQLITE_READONLY:
             return "the register's file cannot be written (\(message)): the file, its directory or its file system is read-only, or the file is immutable; check its permissions, or use --read-only to read it"
         case SQLITE_BUSY:
-            return "another process holds the register's write lock and kept it past the busy timeout (\(message)); nothing was written — try again when it has finished, or wait longer with --busy-timeout"
+            return "another process holds the register's write lock and kept it past the busy timeout (\(message)); nothing was written — try again when it has finished, or let it wait longer with --busy-timeout SECONDS"
         default:
             return message
         }
