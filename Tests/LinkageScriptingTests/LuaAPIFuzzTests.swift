@@ -16,7 +16,7 @@ import Glibc
 /// it; and each record's methods (with the record and with a random self) and fields. Left out:
 /// Lua's standard library, which is not linkage's (among it os.exit, which ends the process, and
 /// io.read, which blocks), and strings with "/" (export.* would take them as paths outside the
-/// test's directory). LINKAGE_FUZZ_ITERATIONS sets the number of calls, LINKAGE_FUZZ_SEED the
+/// test's directory; the run's working directory is the test's temporary one). LINKAGE_FUZZ_ITERATIONS sets the number of calls, LINKAGE_FUZZ_SEED the
 /// seed, and LINKAGE_FUZZ_TRACE=1 prints each call to stderr before it is made (to find a trap).
 final class LuaAPIFuzzTests: RegisterTestCase {
     override var usesFixture: Bool { true }
@@ -265,12 +265,16 @@ final class LuaAPIFuzzTests: RegisterTestCase {
         let null = open("/dev/null", O_WRONLY)
         dup2(null, 1)
         close(null)
+        // export.* write their random paths relative to the working directory: the test's own.
+        let workingDirectory = FileManager.default.currentDirectoryPath
+        XCTAssertTrue(FileManager.default.changeCurrentDirectoryPath(directory.path))
         let results: [LuaValue]
         do {
             defer {
                 fflush(nil)
                 dup2(saved, 1)
                 close(saved)
+                FileManager.default.changeCurrentDirectoryPath(workingDirectory)
             }
             results = try ScriptEngine.with(register) { engine in
                 var results: [LuaValue] = []
