@@ -176,7 +176,7 @@ final class ExchangeModule {
         switch try call.table(2) {
         case .table(let t):
             for (k, v) in t {
-                guard case .string(let field) = k else { throw call.argumentError(2, "field names are strings; got \(k)") }
+                guard case .string(let field) = k else { throw call.argumentError(2, "field names are strings; got \(k.keyDescription)") }
                 let cell: CellValue
                 switch v {
                 case .nil: cell = .empty

@@ -204,7 +204,7 @@ final class QueryModule {
             return []
         }
         return try dict.map { key, value -> (String, SQLValue) in
-            guard case .string(let name) = key else { throw QueryError("field names are strings; got \(key)") }
+            guard case .string(let name) = key else { throw QueryError("field names are strings; got \(key.keyDescription)") }
             return (name, try sqlValue(value, field: name))
         }.sorted { $0.0 < $1.0 }
     }
@@ -217,7 +217,7 @@ final class QueryModule {
         }
         var result: [LinkageModel.Predicate] = []
         for (key, value) in dict.sorted(by: { "\($0.key)" < "\($1.key)" }) {
-            guard case .string(let path) = key else { throw QueryError("where{}: field names are strings; got \(key)") }
+            guard case .string(let path) = key else { throw QueryError("where{}: field names are strings; got \(key.keyDescription)") }
             if case .table(let ops) = value, ops[.string("id")] == nil {
                 for (opKey, operand) in ops.sorted(by: { "\($0.key)" < "\($1.key)" }) {
                     guard case .string(let op) = opKey else { throw QueryError("\(path): operators are named, such as { gt = 2 }") }

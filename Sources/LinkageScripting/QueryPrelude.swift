@@ -173,7 +173,8 @@ for _, tname in ipairs(P.tables) do
     local m = own[key]
     if m then return m end
     if columns[key] then return nil end
-    error(("unknown field '%s' of %s; valid: %s"):format(tostring(key), tname, valid), 2)
+    local named = type(key) == "string" and ("'" .. key .. "'") or ("a " .. type(key) .. " key")
+    error(("unknown field %s of %s; valid: %s"):format(named, tname, valid), 2)
   end
   local label = ({ household = "head_name", cadre = "name", area = "name", village = "name", unit = "name" })[tname]
   mt.__tostring = function(rec)

@@ -118,18 +118,9 @@ final class SQLStatement {
         case .bytes(let b):
             rc = b.withUnsafeBytes { sqlite3_bind_blob(handle, index, $0.baseAddress, Int32($0.count), transient) }
         default:
-            throw LuaRuntimeError("cannot bind a \(kind(of: value)) to SQL parameter \(index) (argument #\(argument)); pass a string, number, boolean or nil")
+            throw LuaRuntimeError("cannot bind a \(value.typeName) to SQL parameter \(index) (argument #\(argument)); pass a string, number, boolean or nil")
         }
         guard rc == SQLITE_OK else { throw SQLError(connection: connection, sql: sql) }
-    }
-
-    private func kind(of v: LuaValue) -> String {
-        switch v {
-        case .array, .table: return "table"
-        case .object: return "userdata"
-        case .reference(let r): return r.typeName
-        default: return "value"
-        }
     }
 
     /// Steps once: true when a row is ready, false when done.

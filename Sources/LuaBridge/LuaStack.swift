@@ -147,7 +147,7 @@ public struct LuaStack {
         var isArray = true
         lua_pushnil(L)
         while lua_next(L, index) != 0 {
-            let k = value(at: -2, visiting: &visiting)
+            let k = value(at: lua_gettop(L) - 1, visiting: &visiting) // absolute: converting a table key pushes
             if case .integer = k {} else { isArray = false }
             dict[k] = value(at: lua_gettop(L), visiting: &visiting)
             pop()

@@ -25,6 +25,28 @@ public enum LuaValue: Hashable, Sendable {
         .table(Dictionary(uniqueKeysWithValues: d.map { (LuaValue.string($0.key), $0.value) }))
     }
 
+    /// The name Lua's `type()` gives the value.
+    public var typeName: String {
+        switch self {
+        case .nil: return "nil"
+        case .boolean: return "boolean"
+        case .integer, .number: return "number"
+        case .string, .bytes: return "string"
+        case .array, .table: return "table"
+        case .object: return "userdata"
+        case .reference(let r): return r.typeName
+        }
+    }
+
+    /// How a message names a field key: a string as itself, anything else by its type.
+    public var keyDescription: String {
+        switch self {
+        case .string(let s): return "'\(s)'"
+        case .integer(let i): return "\(i)"
+        default: return "a \(typeName)"
+        }
+    }
+
     public subscript(key: String) -> LuaValue {
         if case .table(let t) = self { return t[.string(key)] ?? .nil }
         return .nil
