@@ -12,6 +12,8 @@ public final class Register {
 
     public let path: String
     public let readOnly: Bool
+    /// Seconds a writer waits for another's write lock.
+    public let busyTimeout: Double
     public let queue: DatabaseQueue
 
     public enum Mode: Sendable {
@@ -26,6 +28,7 @@ public final class Register {
 
     public init(path: String, mode: Mode = .readWrite, busyTimeout: Double = Register.defaultBusyTimeout) throws {
         self.path = path
+        self.busyTimeout = busyTimeout
         readOnly = mode == .readOnly
         let found = try Register.inspect(path: path, mustExist: readOnly)
         if let version = found, version > Schema.currentVersion {
@@ -83,7 +86,8 @@ public final class Register {
             // would leave side files behind: ask first, before anything is read.
             guard isWritable(path) else { throw DatabaseError(resultCode: .SQLITE_READONLY) }
             let queue = try DatabaseQueue(path: path, configuration: config)
-            _ = try queue.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM sqlite_master") }
+            // Not queue.read: GRDB turns query_only off again at the end of a read.
+            _ = try queue.inDatabase { try Int.fetchOne($0, sql: "SELECT count(*) FROM sqlite_master") }
             return queue
         } catch let error as DatabaseError where [.SQLITE_CANTOPEN, .SQLITE_READONLY, .SQLITE_IOERR].contains(error.resultCode) {
             var immutable = configuration(busyTimeout: busyTimeout)

@@ -81,6 +81,7 @@ final class QueryModule {
                 call.returning(.integer(sqlite3_total_changes64(self.database.connection)))
             },
             "update": f("update") { [unowned self] call in
+                try self.willWrite()
                 let table = try call.string(1)
                 let id = try call.integer(2)
                 try RecordEditor(db: self.db, schema: self.schema).update(Catalog.table(table), id: id, try self.assignments(call.table(3)))
@@ -88,6 +89,7 @@ final class QueryModule {
                 return 1
             },
             "link": f("link") { [unowned self] call in
+                try self.willWrite()
                 let linker: Linking.Linker = try call.string(1) == "unit" ? .unit(try call.integer(2)) : .cadre(try call.integer(2))
                 let target: Linking.Target = try call.string(3) == "household" ? .household(try call.integer(4)) : .village(try call.integer(4))
                 let id = try Linking.link(self.db, linker, to: target, since: try call.optionalString(5) ?? self.asOf)
@@ -95,12 +97,14 @@ final class QueryModule {
                 return 1
             },
             "end_link": f("end_link") { [unowned self] call in
+                try self.willWrite()
                 let id = try call.integer(1)
                 try Linking.end(self.db, link: id, on: try call.optionalString(2) ?? self.asOf, reason: try call.string(3))
                 try self.pushRecord(table: "link", id: id, on: call)
                 return 1
             },
             "handover": f("handover") { [unowned self] call in
+                try self.willWrite()
                 let n = try Linking.handover(self.db, from: try call.integer(1), to: try call.integer(2),
                                              on: try call.optionalString(3) ?? self.asOf, reason: try call.string(4))
                 return call.returning(.integer(Int64(n)))
@@ -157,6 +161,9 @@ final class QueryModule {
     }
 
     /// Runs a statement that changes rows and returns how many it changed.
+    /// Before the model writes through GRDB: the session takes the write lock (see RegisterSession.willWrite).
+    func willWrite() throws { try StatementGuard.on(database.connection)?.willWrite() }
+
     func execute(_ sql: BoundSQL) throws -> Int64 {
         let s = try database.statement(sql.text)
         defer { database.giveBack(s) }

@@ -15,6 +15,8 @@ final class SQLStatement {
     let sql: String
     let columnCount: Int32
     private let connection: OpaquePointer
+    /// Whether the statement writes the register's rows: the session takes the write lock first.
+    private(set) var writesRegister = false
 
     private init(connection: OpaquePointer, handle: OpaquePointer, sql: String) {
         self.connection = connection
@@ -26,6 +28,8 @@ final class SQLStatement {
     /// Prepares the first statement of `sql`. Returns nil for a statement that is only blanks or
     /// comments, and the text after the first statement when there is any.
     static func prepare(connection: OpaquePointer, sql: String) throws -> (SQLStatement?, rest: String?) {
+        let statementGuard = StatementGuard.on(connection)
+        statementGuard?.noteWrites()
         var stmt: OpaquePointer?
         var text = sql
         var consumed = 0
@@ -42,6 +46,7 @@ final class SQLStatement {
         let rest = restBytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x09 || $0 == 0x0D || $0 == 0x3B })
             ? nil : String(decoding: restBytes, as: UTF8.self)
         let statement = stmt.map { SQLStatement(connection: connection, handle: $0, sql: String(decoding: sql.utf8.prefix(consumed), as: UTF8.self)) }
+        statement?.writesRegister = statementGuard?.compiledRegisterWrite ?? false
         return (statement, rest)
     }
 
@@ -125,6 +130,7 @@ final class SQLStatement {
 
     /// Steps once: true when a row is ready, false when done.
     func step() throws -> Bool {
+        if writesRegister, sqlite3_stmt_busy(handle) == 0 { try StatementGuard.on(connection)?.willWrite() }
         switch sqlite3_step(handle) {
         case SQLITE_ROW: return true
         case SQLITE_DONE: return false

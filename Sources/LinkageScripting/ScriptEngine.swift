@@ -15,13 +15,15 @@ public final class ScriptEngine {
     private(set) var queries: QueryModule!
     private let db: Database
     private let readOnly: Bool
+    private let busyTimeout: Double
     private let statementGuard: StatementGuard
 
-    private init(db: Database, connection: OpaquePointer, readOnly: Bool, showPII: Bool, limits: ScriptLimits,
+    private init(db: Database, connection: OpaquePointer, readOnly: Bool, busyTimeout: Double, showPII: Bool, limits: ScriptLimits,
                  writes: WritePolicy, safe: Bool) throws {
         self.connection = connection
         self.db = db
         self.readOnly = readOnly
+        self.busyTimeout = busyTimeout
         statementGuard = StatementGuard(connection: connection)
         lua = LuaState()
         database = DatabaseModule(connection: connection, statementGuard: statementGuard)
@@ -60,7 +62,7 @@ public final class ScriptEngine {
                 throw RegisterError.cannotOpen(path: register.path, reason: "the connection is closed")
             }
             SQLiteErrorText.readOnlyRequested = register.readOnly
-            let engine = try ScriptEngine(db: db, connection: connection, readOnly: register.readOnly, showPII: showPII,
+            let engine = try ScriptEngine(db: db, connection: connection, readOnly: register.readOnly, busyTimeout: register.busyTimeout, showPII: showPII,
                                           limits: limits, writes: WritePolicy(databases: try ExportTarget.databaseFiles(db) + [register.path], safe: safe),
                                           safe: safe)
             defer {
@@ -88,9 +90,11 @@ public final class ScriptEngine {
     /// before the decision, so finalizers run inside the transaction and are part of what is
     /// committed or rolled back. A script that calls `os.exit` ends the same way, then `onExit`.
     public func runSession(audit: AuditSource?, dryRun: Bool, _ body: () throws -> Void) throws -> SessionOutcome {
-        let session = try RegisterSession(db: db, audit: audit, readOnly: readOnly)
+        let session = try RegisterSession(db: db, audit: audit, readOnly: readOnly, busyTimeout: busyTimeout)
         try session.begin()
         self.session = session
+        statementGuard.beforeRegisterWrite = { [unowned session] in try session.willWrite() }
+        defer { statementGuard.beforeRegisterWrite = nil }
         self.dryRun = dryRun
         defer { self.session = nil }
         do {
@@ -98,6 +102,7 @@ public final class ScriptEngine {
         } catch {
             closeState()
             session.rollback()
+            metAnotherWriter = session.metAnotherWriter
             throw error
         }
         return try settle(session, succeeded: true)
@@ -121,6 +126,9 @@ public final class ScriptEngine {
 
     private var session: RegisterSession?
     private var dryRun = false
+    /// Whether the last run failed because another process held the write lock or changed the
+    /// register first (running it again is the remedy).
+    public private(set) var metAnotherWriter = false
 
     /// What the command line does after a script's `os.exit(code)`: the state is closed and the
     /// transaction settled (committed for 0, rolled back otherwise) when it is called.

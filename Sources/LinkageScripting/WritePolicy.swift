@@ -16,6 +16,8 @@ public struct WritePolicy: Sendable {
 
     /// Why `path` may not be written ("cannot write PATH: …"), or nil when it may.
     public func refusal(for path: String) -> String? {
+        if path.contains("\0") { return "cannot write \(path.replacingOccurrences(of: "\0", with: "\\0")): a file name cannot hold a NUL byte" }
+        if path.isEmpty { return "cannot write to an empty file name" }
         do {
             try ExportTarget.refuse(path, ifItIsAFileOf: databases)
         } catch let error as ExchangeError {

@@ -27,10 +27,13 @@ extension ScriptOptions {
             report(try engine.runSession(audit: audit, dryRun: dryRun, body))
         } catch let error as SessionError {
             throw Failure.script(error.description)
-        } catch let error as LuaScriptError where !showPII {
+        } catch let error as LuaScriptError {
             // error("… " .. h.resident_id) must not print it whole either.
-            throw LuaScriptError(kind: error.kind, message: mask(error.message), traceback: error.traceback.map(mask),
-                                 stopReason: error.stopReason)
+            let shown = showPII ? error : LuaScriptError(kind: error.kind, message: mask(error.message),
+                                                         traceback: error.traceback.map(mask), stopReason: error.stopReason)
+            // Another process was writing: a temporary failure (EX_TEMPFAIL), for cron to retry.
+            if engine.metAnotherWriter { throw Failure(code: 75, message: shown.description) }
+            throw shown
         }
     }
 }

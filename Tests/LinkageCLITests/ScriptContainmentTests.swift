@@ -53,7 +53,7 @@ final class ScriptContainmentTests: SmallRegisterTestCase {
             print(ok, err)
             """
         let r = try assertUnchanged(code, exit: 1, stderr: "ended early")
-        XCTAssertTrue(r.stdout.contains("false") && r.stdout.contains("this write was refused"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("false") && r.stdout.contains("ended early"), r.stdout)
     }
 
     func testFinalizersRunInsideTheTransaction() throws {

@@ -41,7 +41,7 @@ public enum Importer {
         report.rows = table.rows.count
         try register.queue.inDatabase { db in
             // The write lock first, so a long validation is not lost to another writer at the end.
-            let session = try RegisterSession(db: db, audit: audit)
+            let session = try RegisterSession(db: db, audit: audit, busyTimeout: register.busyTimeout)
             try session.begin(immediate: true)
             do {
                 try importRows(table, kind: kind, db: db, update: update, report: &report)

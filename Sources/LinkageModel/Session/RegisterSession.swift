@@ -18,16 +18,20 @@ public final class RegisterSession {
     private var startedAt = ""
     private var chunks = 0
     public private(set) var isOpen = false
+    private let readOnly: Bool
+    private let busyTimeout: Double
     /// Set only while ``commit()`` runs: every other commit is turned into a rollback.
     private var committing = false
 
     /// `audit` nil: changes are logged as made outside a linkage run (only tests do that). A
     /// read-only register is never audited: nothing can change.
-    public init(db: Database, audit: AuditSource?, readOnly: Bool = false) throws {
+    public init(db: Database, audit: AuditSource?, readOnly: Bool = false, busyTimeout: Double = Register.defaultBusyTimeout) throws {
         guard let connection = db.sqliteConnection else { throw SessionError.closed }
         self.db = db
         self.connection = connection
         self.audit = readOnly ? nil : audit
+        self.readOnly = readOnly
+        self.busyTimeout = busyTimeout
         statementGuard = StatementGuard.on(connection)
     }
 
@@ -38,6 +42,9 @@ public final class RegisterSession {
             // Left open by a crash of an earlier run on this connection: never build on it.
             try execute("ROLLBACK")
         }
+        // A read-only register's connection refuses every write; said again here because GRDB's
+        // read blocks turn query_only off when they end.
+        if readOnly { try execute("PRAGMA query_only = 1") }
         try execute(immediate ? "BEGIN IMMEDIATE" : "BEGIN")
         isOpen = true
         installCommitGuard()
@@ -69,6 +76,39 @@ public final class RegisterSession {
         guard hasWritten else { return [] }
         return try trusted { try AuditLog.entries(db, after: try committedMark()) }
     }
+
+    /// Takes the write lock before the session's first write, waiting up to the busy timeout for
+    /// another writer to finish. SQLite itself does not wait here: a transaction that has read
+    /// fails at once when the lock is busy. Waiting is right when the other writer then changes
+    /// nothing this session read; when it commits, the session's reads are stale and continuing
+    /// would lose its update, so that is an error that says to run again.
+    public func willWrite() throws {
+        guard isOpen, !readOnly, !hasWritten else { return }
+        guard sqlite3_get_autocommit(connection) == 0 else { throw SessionError.transactionLost }
+        let deadline = Date().addingTimeInterval(busyTimeout)
+        while true {
+            // A write that changes no row still takes the write lock (OP_Transaction).
+            let rc = try trusted { sqlite3_exec(connection, "UPDATE grdb_migrations SET identifier = identifier WHERE 0", nil, nil, nil) }
+            let code = sqlite3_extended_errcode(connection)
+            if rc == SQLITE_OK { return }
+            if code == SQLITE_BUSY | (2 << 8) { // SQLITE_BUSY_SNAPSHOT
+                metAnotherWriter = true
+                throw SessionError.conflict
+            }
+            guard rc & 0xff == SQLITE_BUSY, Date() < deadline else {
+                if rc & 0xff == SQLITE_BUSY {
+                    metAnotherWriter = true
+                    throw SessionError.lockTimeout(seconds: busyTimeout)
+                }
+                throw SessionError.statementFailed(statement: "taking the write lock", reason: String(cString: sqlite3_errmsg(connection)))
+            }
+            usleep(10_000)
+        }
+    }
+
+    /// Whether another process stopped this session: it held the write lock past the busy timeout,
+    /// or committed changes after this session began reading. Running again is the remedy.
+    public private(set) var metAnotherWriter = false
 
     /// Whether the session has written: only then does it hold the write lock, or need a seal.
     public var hasWritten: Bool { sqlite3_txn_state(connection, "main") == SQLITE_TXN_WRITE }
@@ -162,7 +202,13 @@ public final class RegisterSession {
             var message: UnsafeMutablePointer<CChar>?
             guard sqlite3_exec(connection, sql, nil, nil, &message) == SQLITE_OK else {
                 defer { sqlite3_free(message) }
-                throw SessionError.statementFailed(statement: sql, reason: message.map { String(cString: $0) } ?? "unknown error")
+                var reason = message.map { String(cString: $0) } ?? "unknown error"
+                switch sqlite3_extended_errcode(connection) & 0xff {
+                case SQLITE_FULL, SQLITE_IOERR:
+                    reason += ": the disk that holds the register may be full or failing; free some space and run it again"
+                default: break
+                }
+                throw SessionError.statementFailed(statement: sql, reason: reason)
             }
         }
     }
@@ -174,11 +220,15 @@ public enum SessionError: Error, CustomStringConvertible {
     case statementFailed(statement: String, reason: String)
     case commitFailed(reason: String)
     case transactionLost
+    case conflict
+    case lockTimeout(seconds: Double)
 
     var reason: String {
         switch self {
         case .closed: return "the connection is closed"
         case .transactionLost: return "the transaction was ended early"
+        case .conflict: return "another process changed the register first"
+        case .lockTimeout: return "another process holds the write lock"
         case .statementFailed(_, let reason), .commitFailed(let reason): return reason
         }
     }
@@ -188,9 +238,13 @@ public enum SessionError: Error, CustomStringConvertible {
         case .closed: return "the register's connection is closed"
         case .statementFailed(let statement, let reason):
             if reason.contains("locked") || reason.contains("busy") {
-                return "\(statement) failed: another process holds the register's write lock (\(reason)); try again when it has finished"
+                return "\(statement) failed: another process holds the register's write lock (\(reason)); try again when it has finished, or let it wait longer with --busy-timeout SECONDS"
             }
             return "\(statement) failed: \(reason)"
+        case .lockTimeout(let seconds):
+            return "another process holds the register's write lock and kept it longer than \(seconds.formatted()) s (--busy-timeout); nothing was written — run it again when that process has finished, or let it wait longer with --busy-timeout SECONDS"
+        case .conflict:
+            return "another process changed the register after this run began reading it, so its changes would be based on old data; nothing was written — run it again"
         case .transactionLost:
             return "the run's transaction was ended early by one of its statements (ON CONFLICT ROLLBACK, or an I/O error); nothing was written"
         case .commitFailed(let reason):

@@ -17,6 +17,17 @@ import GRDBSQLite
 public final class StatementGuard {
     private let connection: OpaquePointer
     private var trustDepth = 0
+    /// Set when a statement compiled since ``noteWrites()`` writes the register's rows.
+    public private(set) var compiledRegisterWrite = false
+    /// Called before a statement first writes the register's rows (the session takes the write
+    /// lock, waiting for another writer).
+    public var beforeRegisterWrite: (() throws -> Void)?
+
+    /// Starts watching for statements that write the register (read after compiling one).
+    public func noteWrites() { compiledRegisterWrite = false }
+
+    /// Calls ``beforeRegisterWrite``.
+    public func willWrite() throws { try beforeRegisterWrite?() }
 
     /// Why the last statement was refused, for the error message ("not authorized" says nothing).
     nonisolated(unsafe) public private(set) static var lastRefusal: String?
@@ -82,6 +93,7 @@ public final class StatementGuard {
     private static let transactionAdvice = "linkage runs each script in one transaction of its own, committed when the script succeeds and rolled back when it fails; use db.transaction(function() … end) for a part that must succeed or fail as a whole"
 
     private func authorize(_ action: Int32, _ a1: String?, _ a2: String?, _ a3: String?, _ a4: String?) -> Int32 {
+        if [SQLITE_INSERT, SQLITE_UPDATE, SQLITE_DELETE].contains(action), a3 == "main", a4 == nil { compiledRegisterWrite = true }
         if trustDepth > 0 { return SQLITE_OK }
         guard let refusal = Self.refusal(action, a1, a2, a3, a4) else { return SQLITE_OK }
         StatementGuard.lastRefusal = refusal
