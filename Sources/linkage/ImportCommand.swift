@@ -52,6 +52,8 @@ struct ImportCommand: ParsableCommand {
                                       audit: audit)
         } catch let e as ExchangeError {
             throw Failure.input(e.message)
+        } catch let e as SessionError {
+            throw Failure(code: e.isAnotherWriter ? 75 : 1, message: "\(file): \(e.description)")
         }
         print("\(file): \(table.sourceDescription), \(table.rows.count) row\(table.rows.count == 1 ? "" : "s")"
               + (table.blankRows.isEmpty ? "" : "; blank row\(table.blankRows.count == 1 ? "" : "s") \(table.blankRows.map(String.init).joined(separator: ", ")) skipped"))

@@ -26,7 +26,7 @@ extension ScriptOptions {
         do {
             report(try engine.runSession(audit: audit, dryRun: dryRun, body))
         } catch let error as SessionError {
-            throw Failure.script(error.description)
+            throw Failure(code: error.isAnotherWriter ? 75 : 1, message: error.description)
         } catch let error as LuaScriptError {
             // error("… " .. h.resident_id) must not print it whole either.
             let shown = showPII ? error : LuaScriptError(kind: error.kind, message: mask(error.message),

@@ -223,6 +223,15 @@ public enum SessionError: Error, CustomStringConvertible {
     case conflict
     case lockTimeout(seconds: Double)
 
+    /// Another process was writing: running again later is the remedy.
+    public var isAnotherWriter: Bool {
+        switch self {
+        case .conflict, .lockTimeout: return true
+        case .statementFailed(_, let reason): return reason.contains("locked") || reason.contains("busy")
+        default: return false
+        }
+    }
+
     var reason: String {
         switch self {
         case .closed: return "the connection is closed"
