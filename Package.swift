@@ -33,7 +33,7 @@ let package = Package(
             "LuaBridge", "LinkageModel", "CLua", // CLua: the row-streaming hot path pushes values directly
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
-        ], resources: [.embedInCode("Lua/safe_mode.lua")]), // Lua that ships with linkage, in the binary
+        ], resources: [.embedInCode("Lua")]), // Lua that ships with linkage, in the binary
         .executableTarget(name: "linkage", dependencies: [
             "LinkageScripting", "LinkageModel",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
