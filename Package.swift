@@ -6,6 +6,7 @@ import PackageDescription
 //   LuaBridge        Lua states, values, functions and userdata; knows nothing of the domain
 //   LinkageModel     the register: schema, migrations, records, rules; knows nothing of Lua
 //   LinkageScripting binds the model into Lua (the `db` module, script runs)
+//   LinkageConsole   the interactive console (line editing, completion, commands) above the scripting layer
 //   linkage          the command line
 let package = Package(
     name: "Linkage",
@@ -20,6 +21,7 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CLua", pkgConfig: "lua5.4", providers: [.apt(["liblua5.4-dev"])]),
+        .systemLibrary(name: "CEdit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
         .systemLibrary(name: "CXlsxWriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"])]),
         .target(name: "LuaShim", dependencies: ["CLua"]),
         .target(name: "LuaBridge", dependencies: ["CLua", "LuaShim"]),
@@ -34,8 +36,10 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ], resources: [.embedInCode("Lua")]), // Lua that ships with linkage, in the binary
+        .target(name: "LinkageConsole", dependencies: ["LinkageScripting", "LinkageModel", "LuaBridge", "CEdit"],
+                resources: [.embedInCode("Lua")]),
         .executableTarget(name: "linkage", dependencies: [
-            "LinkageScripting", "LinkageModel",
+            "LinkageScripting", "LinkageModel", "LinkageConsole",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Crypto", package: "swift-crypto"), // SHA-256 of scripts, for the audit log
         ]),
@@ -45,7 +49,7 @@ let package = Package(
         ]),
         .testTarget(name: "LinkageScriptingTests", dependencies: ["LinkageScripting", "LinkageModel", "LuaBridge"],
                     exclude: ["Fixtures"]),
-        .testTarget(name: "LinkageCLITests", dependencies: []),
+        .testTarget(name: "LinkageCLITests", dependencies: [], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import GRDBSQLite
 import LinkageModel
+import CLua
 import LuaBridge
 
 /// A Lua state bound to an open register: the `db` module and the script runs.
@@ -10,7 +11,8 @@ import LuaBridge
 /// Lua state is closed before that access ends, so no statement outlives the connection.
 public final class ScriptEngine {
     public let lua: LuaState
-    private let connection: OpaquePointer
+    /// The raw SQLite connection under the engine.
+    public let connection: OpaquePointer
     private let database: DatabaseModule
     private(set) var queries: QueryModule!
     private let db: Database
@@ -90,13 +92,8 @@ public final class ScriptEngine {
     /// before the decision, so finalizers run inside the transaction and are part of what is
     /// committed or rolled back. A script that calls `os.exit` ends the same way, then `onExit`.
     public func runSession(audit: AuditSource?, dryRun: Bool, _ body: () throws -> Void) throws -> SessionOutcome {
-        let session = try RegisterSession(db: db, audit: audit, readOnly: readOnly, busyTimeout: busyTimeout)
-        try session.begin()
-        self.session = session
-        statementGuard.beforeRegisterWrite = { [unowned session] in try session.willWrite() }
-        defer { statementGuard.beforeRegisterWrite = nil }
-        self.dryRun = dryRun
-        defer { self.session = nil }
+        let session = try beginSession(audit: audit, dryRun: dryRun)
+        defer { endSession() }
         do {
             try body()
         } catch {
@@ -106,6 +103,51 @@ public final class ScriptEngine {
             throw error
         }
         return try settle(session, succeeded: true)
+    }
+
+    // MARK: a console's sessions, which outlive chunks and keep the state open
+
+    /// Begins a session on the register; chunks run in it until it is committed or rolled back.
+    @discardableResult
+    public func beginSession(audit: AuditSource?, dryRun: Bool = false) throws -> RegisterSession {
+        let session = try RegisterSession(db: db, audit: audit, readOnly: readOnly, busyTimeout: busyTimeout)
+        try session.begin()
+        self.session = session
+        self.dryRun = dryRun
+        statementGuard.beforeRegisterWrite = { [unowned session] in try session.willWrite() }
+        return session
+    }
+
+    private func endSession() {
+        statementGuard.beforeRegisterWrite = nil
+        session = nil
+    }
+
+    /// The open session, if any.
+    public var openSession: RegisterSession? { session }
+
+    /// Runs `body` as one chunk of the open session: when it fails, only its own changes are undone.
+    public func chunk<T>(_ body: () throws -> T) throws -> T {
+        guard let session else { throw SessionError.closed }
+        return try session.chunk(body)
+    }
+
+    /// Commits the open session (the state stays open).
+    public func commitSession() throws {
+        guard let session else { return }
+        defer { endSession() }
+        do { try session.commit() } catch {
+            metAnotherWriter = session.metAnotherWriter
+            throw error
+        }
+    }
+
+    /// Rolls the open session back (the state stays open).
+    public func rollbackSession() {
+        guard let session else { return }
+        metAnotherWriter = session.metAnotherWriter
+        session.rollback()
+        endSession()
     }
 
     /// Closes the state, then commits or rolls back.
@@ -177,9 +219,9 @@ public final class ScriptEngine {
         try lua.call(arguments.map { .string($0) })
     }
 
-    /// Runs a chunk given on the command line; when it is an expression (or returns values), prints
-    /// the values as `print` does.
-    public func evaluate(_ code: String, chunkName: String = "=(command line)") throws(LuaScriptError) {
+    /// Runs a chunk, as the lua REPL does: an expression (`1 + 1`) returns its value, a statement
+    /// runs. Returns what the chunk returned, for ``show(_:_:)``.
+    public func evaluate(_ code: String, chunkName: String = "=(command line)", arguments: [LuaValue] = []) throws(LuaScriptError) -> ChunkValues {
         let stack = lua.stack
         let base = stack.top
         defer { stack.top = base }
@@ -188,12 +230,103 @@ public final class ScriptEngine {
         } catch {
             try lua.load(code, chunkName: chunkName)
         }
-        try lua.callOnStack(nargs: 0)
-        let results = stack.top - base
-        guard results > 0 else { return }
-        lua.stack.push(lua[global: "print"])
-        stack.insert(at: base + 1)
-        try lua.callOnStack(nargs: results)
+        for a in arguments { stack.push(a) }
+        try lua.callOnStack(nargs: Int32(arguments.count))
+        let count = stack.top - base
+        // Packed as table.pack does, so nils among the values keep their places.
+        lua_createtable(lua.L, count, 1)
+        for i in stride(from: count, through: 1, by: -1) {
+            lua_pushvalue(lua.L, base + i)
+            lua_rawseti(lua.L, -2, lua_Integer(i))
+        }
+        stack.push(.integer(Int64(count)))
+        stack.rawSet(tableAt: -2, key: "n")
+        return ChunkValues(count: Int(count), table: stack.reference(at: -1))
+    }
+
+    /// Whether `code` is the start of a chunk that needs more lines (`for i = 1, 3 do`): Lua's
+    /// parser stopped at the end of the text.
+    public func isIncomplete(_ code: String) -> Bool {
+        let stack = lua.stack
+        let base = stack.top
+        defer { stack.top = base }
+        if (try? lua.load("return " + code, chunkName: "=stdin")) != nil { return false }
+        do {
+            try lua.load(code, chunkName: "=stdin")
+            return false
+        } catch {
+            return error.kind == .syntax && error.message.hasSuffix("<eof>")
+        }
+    }
+
+    /// The text of a chunk's values, the same for the console and `-e` (Lua/show.lua).
+    public func show(_ values: ChunkValues, _ options: ShowOptions = ShowOptions()) throws(LuaScriptError) -> String {
+        if showFunction == nil {
+            try lua.load(String(decoding: PackageResources.show_lua, as: UTF8.self), chunkName: "=(linkage show)")
+            try lua.callOnStack(nargs: 0)
+            showFunction = lua.stack.reference(at: -1)
+            lua.stack.pop()
+        }
+        let stack = lua.stack
+        let base = stack.top
+        defer { stack.top = base }
+        stack.push(.reference(showFunction!))
+        stack.push(.reference(values.table))
+        stack.push(.dictionary(["mode": .string(options.mode), "width": .integer(Int64(options.width)),
+                                "color": .boolean(options.color), "rows": .integer(Int64(options.rows))]))
+        try lua.callOnStack(nargs: 2)
+        return stack.string(at: base + 1) ?? ""
+    }
+
+    private var showFunction: LuaReference?
+
+    /// Loads Lua that ships with linkage and runs it with `arguments` as `...`; returns the
+    /// function it returns.
+    public func loadFunction(_ source: String, chunkName: String, arguments: [LuaValue] = []) throws(LuaScriptError) -> LuaReference {
+        let stack = lua.stack
+        let base = stack.top
+        defer { stack.top = base }
+        try lua.load(source, chunkName: chunkName)
+        for a in arguments { stack.push(a) }
+        try lua.callOnStack(nargs: Int32(arguments.count))
+        return stack.reference(at: base + 1)
+    }
+
+    /// Calls a Lua function with `arguments`; returns its results.
+    public func call(_ function: LuaReference, _ arguments: [LuaValue]) throws(LuaScriptError) -> [LuaValue] {
+        lua.stack.push(.reference(function))
+        return try lua.call(arguments)
+    }
+
+    /// The keys of the help catalog (collection and record methods, modules), for completion.
+    public var helpKeys: [String] { HelpCatalog.entries.map(\.key) }
+}
+
+/// The values a chunk returned, held in Lua until shown.
+public final class ChunkValues {
+    public let count: Int
+    let table: LuaReference
+    init(count: Int, table: LuaReference) {
+        self.count = count
+        self.table = table
+    }
+}
+
+/// How ``ScriptEngine/show(_:_:)`` lays values out.
+public struct ShowOptions: Sendable {
+    /// table, box, csv, json, markdown or line.
+    public var mode: String
+    /// The terminal's columns.
+    public var width: Int
+    public var color: Bool
+    /// Rows of a query shown before "… N rows in all".
+    public var rows: Int
+
+    public init(mode: String = "table", width: Int = 100, color: Bool = false, rows: Int = 20) {
+        self.mode = mode
+        self.width = width
+        self.color = color
+        self.rows = rows
     }
 }
 

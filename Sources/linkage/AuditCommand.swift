@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LinkageConsole
 import LinkageModel
 
 struct AuditCommand: ParsableCommand {
@@ -39,9 +40,9 @@ struct AuditCommand: ParsableCommand {
             let who = e.osUser.map { "\($0) via \(e.source ?? "?")" } ?? "outside linkage"
             let fields = e.changes.map { c -> String in
                 switch e.action {
-                case "insert": return "\(c.field)=\(DryRunReport.show(c.new))"
-                case "delete": return "\(c.field)=\(DryRunReport.show(c.old))"
-                default: return "\(c.field): \(DryRunReport.show(c.old)) → \(DryRunReport.show(c.new))"
+                case "insert": return "\(c.field)=\(ChangeReport.show(c.new))"
+                case "delete": return "\(c.field)=\(ChangeReport.show(c.old))"
+                default: return "\(c.field): \(ChangeReport.show(c.old)) → \(ChangeReport.show(c.new))"
                 }
             }.joined(separator: ", ")
             let line = "\(e.at)  \(who)  \(e.action) \(e.table) \(e.rowID)  \(fields)"

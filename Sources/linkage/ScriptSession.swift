@@ -1,4 +1,5 @@
 @preconcurrency import Glibc
+import LinkageConsole
 import LinkageModel
 import LinkageScripting
 import LuaBridge
@@ -7,11 +8,13 @@ extension ScriptOptions {
     /// Runs `body` as the run's one session on `engine` and reports how it ended: the dry-run
     /// report, or a COMMIT that failed (exit 1, everything rolled back). A script's `os.exit`
     /// ends the same way, from inside the script.
+    /// Personal data masked in text linkage itself prints, unless --show-pii.
+    func mask(_ text: String) -> String { showPII ? text : Privacy.mask(text) }
+
     func runSession(_ engine: ScriptEngine, audit: AuditSource, _ body: () throws -> Void) throws {
-        let showPII = self.showPII
-        let mask: (String) -> String = { showPII ? $0 : Privacy.mask($0) }
+        let mask = self.mask
         let report = { (outcome: SessionOutcome) in
-            if case .dryRun(let changes) = outcome { print(DryRunReport.text(changes, mask: mask)) }
+            if case .dryRun(let changes) = outcome { print(ChangeReport.text(changes, mask: mask)) }
         }
         engine.onExit = { code, result in
             switch result {

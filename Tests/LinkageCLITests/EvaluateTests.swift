@@ -45,10 +45,4 @@ final class EvaluateTests: LinkageCLITestCase {
         XCTAssertEqual(result.exitCode, 0, "\(result)")
         XCTAssertEqual(result.stdout, "42\n")
     }
-
-    func testNoChunkAndNoSubcommandIsAUsageErrorWithTwo() throws {
-        let result = try linkage("--db", "test.db")
-        XCTAssertEqual(result.exitCode, 2, "\(result)")
-        XCTAssertTrue(result.stderr.contains("linkage run"), "stderr should say how to run a script:\n\(result)")
-    }
 }

@@ -12,7 +12,9 @@ import GRDBSQLite
 public final class RegisterSession {
     public let db: Database
     private let connection: OpaquePointer
-    private let audit: AuditSource?
+    /// Who and what the audit log records for this session when it commits (a console sets it as
+    /// its chunks run).
+    public var audit: AuditSource?
     private let statementGuard: StatementGuard?
     /// When the session began, for the audit session it may seal.
     private var startedAt = ""

@@ -2,10 +2,13 @@ import LinkageModel
 
 /// What a dry run would have changed: per table, rows inserted, updated and deleted, with a few
 /// examples of before → after.
-enum DryRunReport {
-    static func text(_ changes: [AuditEntry], mask: (String) -> String, samples: Int = 3) -> String {
-        guard !changes.isEmpty else { return "dry run: the script would change nothing" }
-        var lines = ["dry run: nothing was written; the script would change:"]
+public enum ChangeReport {
+    /// `heading` introduces the list; `mask` hides personal data in the examples.
+    public static func text(_ changes: [AuditEntry], heading: String = "dry run: nothing was written; the script would change:",
+                            empty: String = "dry run: the script would change nothing",
+                            mask: (String) -> String = { $0 }, samples: Int = 3) -> String {
+        guard !changes.isEmpty else { return empty }
+        var lines = [heading]
         var tables: [String] = []
         var byTable: [String: [AuditEntry]] = [:]
         for c in changes {
@@ -31,7 +34,7 @@ enum DryRunReport {
         return lines.joined(separator: "\n")
     }
 
-    static func show(_ v: SQLValue?) -> String {
+    public static func show(_ v: SQLValue?) -> String {
         switch v {
         case nil, .null?: return "nil"
         case .text(let s)?: return s
