@@ -26,60 +26,19 @@ final class DatabaseModule {
     func install(in lua: LuaState) throws {
         lua.register(module: "db", functions: [
             "query": { [unowned self] call in try self.query(call) },
-            "_rows": { [unowned self] call in try self.rows(call) },
             "exec": { [unowned self] call in try self.exec(call) },
             "value": { [unowned self] call in try self.value(call) },
-            "_savepoint": { [unowned self] call in try self.savepoint(call) },
         ])
         RowCursor.luaClass.install(in: lua)
-        try lua.run(DatabaseModule.prelude, chunkName: "=(linkage db)")
+        // db.rows and db.transaction are Lua (Lua/db.lua), built on two primitives only it sees.
+        try lua.runEmbedded(PackageResources.db_lua, chunkName: "=(linkage db)", arguments: [
+            .function("db._savepoint") { [unowned self] call in try self.savepoint(call) },
+            .function("db._rows") { [unowned self] call in try self.rows(call) },
+        ])
     }
 
     /// Drops cached statements; call before the connection closes.
     func close() { cache.removeAll() }
-
-    // Nested transactions are savepoints: written in Lua so the user's function runs under Lua's
-    // own pcall, never inside a Swift frame.
-    static let prelude = """
-        local savepoint, raw_rows = db._savepoint, db._rows
-        db._savepoint, db._rows = nil, nil
-
-        -- Rows cross from Swift in batches (RowCursor.fill); handing them out one by one is Lua's
-        -- work, which costs far less than a call into Swift per row.
-        local function batches(fetch)
-          local buffer, i, n = {}, 0, 0
-          return function()
-            i = i + 1
-            if i > n then
-              n = fetch(buffer)
-              if n == 0 then return nil end
-              i = 1
-            end
-            return buffer[i]
-          end
-        end
-        linkage = linkage or {}
-        linkage._batches = batches
-
-        function db.rows(sql, ...)
-          local fetch, cursor = raw_rows(sql, ...)
-          return batches(fetch), nil, nil, cursor  -- the cursor closes when the loop ends or breaks
-        end
-
-        function db.transaction(fn, ...)
-          if type(fn) ~= "function" then
-            error("bad argument #1 to 'db.transaction' (function expected, got " .. type(fn) .. ")", 2)
-          end
-          local name = savepoint("begin")
-          local results = table.pack(pcall(fn, ...))
-          if results[1] then
-            savepoint("release", name)
-            return table.unpack(results, 2, results.n)
-          end
-          savepoint("rollback", name)
-          error(results[2], 0)
-        end
-        """
 
     // MARK: statements
 

@@ -1,0 +1,249 @@
+-- The Lua half of the query API: record metatables (relations, methods, helpful errors) built on
+-- the Swift primitives of QueryModule, which passes them in as `...`. Written in Lua because it
+-- composes queries the way a user would, and because code that calls back into Lua belongs in Lua,
+-- not in a Swift frame. Returns the record metatables by table name.
+local P = ...
+local C = P.collections
+
+-- Related records are read once per id and kept until the register changes, so a loop over
+-- 7,790 households reading h.village.name reads each village once.
+local cache, stamp = {}, -1
+local function related(tbl, id)
+  if id == nil then return nil end
+  local now = P.changes()
+  if now ~= stamp then cache, stamp = {}, now end
+  local t = cache[tbl]
+  if not t then t = {}; cache[tbl] = t end
+  local r = t[id]
+  if r == nil then r = P.get(tbl, id) or false; t[id] = r end
+  return r or nil
+end
+
+local function date_of(opts)
+  if type(opts) == "string" then return opts end
+  if type(opts) == "table" then return opts.as_of or opts.date end
+  return nil
+end
+
+local function active_link(l) return l .. ".start_date <= ? AND (" .. l .. ".end_date IS NULL OR " .. l .. ".end_date > ?)" end
+
+-- The rows of coll linked (actively, on a date) with the record: a link whose root_column points
+-- at the row and whose self_column points at the record.
+local function linked(coll, root, root_column, self_column)
+  return function(self, opts)
+    local d = date_of(opts) or P.as_of()
+    return C[coll]:where("EXISTS (SELECT 1 FROM link AS l WHERE l." .. root_column .. " = " .. root ..
+      ".id AND l." .. self_column .. " = ? AND " .. active_link("l") .. ")", self.id, d, d)
+  end
+end
+
+-- has-many: the rows of another collection that point at this record
+local function children(coll, relation)
+  return function(self, filter)
+    local q = C[coll]:where{ [relation] = self.id }
+    if type(filter) == "table" then
+      local rest, any = {}, false
+      for k, v in pairs(filter) do
+        if k == "as_of" then q = q:active(v) else rest[k] = v; any = true end
+      end
+      if any then q = q:where(rest) end
+    end
+    return q
+  end
+end
+
+local function link_method(kind)
+  return function(self, target, opts)
+    if type(target) ~= "table" or target.id == nil then
+      error("link: give the record to link (a household, village or community)", 2)
+    end
+    local mt = getmetatable(target)
+    local what = mt and mt.__table
+    if what ~= "household" and what ~= "village" then
+      error("link: a " .. kind .. " links households, villages and communities, not " .. tostring(what), 2)
+    end
+    return P.link(kind, self.id, what, target.id, date_of(opts) or (type(opts) == "table" and opts.since) or nil)
+  end
+end
+
+local methods = {
+  household = {
+    cadres = linked("cadres", "cadre", "cadre_id", "household_id"),
+    links = children("links", "household"), visits = children("visits", "household"),
+    activities = children("activities", "household"), problems = children("problems", "household"),
+    surveys = children("surveys", "household"),
+  },
+  village = {
+    cadres = linked("cadres", "cadre", "cadre_id", "village_id"),
+    units = linked("units", "unit", "unit_id", "village_id"),
+    households = children("households", "village"), links = children("links", "village"),
+    visits = children("visits", "village"), activities = children("activities", "village"),
+    problems = children("problems", "village"),
+  },
+  area = {
+    villages = children("villages", "area"), communities = children("communities", "area"),
+    units = children("units", "area"),
+    households = function(self, filter)
+      local q = C.households:where{ area = self.id }
+      if filter then q = q:where(filter) end
+      return q
+    end,
+  },
+  unit = {
+    cadres = children("cadres", "unit"), links = children("links", "unit"),
+    visits = children("visits", "unit"), activities = children("activities", "unit"),
+    villages = linked("villages", "village", "village_id", "unit_id"),
+    communities = linked("communities", "village", "village_id", "unit_id"),
+    link = link_method("unit"),
+  },
+  cadre = {
+    households = linked("households", "household", "household_id", "cadre_id"),
+    villages = linked("villages", "village", "village_id", "cadre_id"),
+    communities = linked("communities", "village", "village_id", "cadre_id"),
+    links = children("links", "cadre"), visits = children("visits", "cadre"),
+    activities = children("activities", "cadre"),
+    link = link_method("cadre"),
+    handover = function(self, successor, opts)
+      if type(successor) ~= "table" or successor.id == nil then
+        error("handover: give the successor cadre record", 2)
+      end
+      opts = opts or {}
+      return P.handover(self.id, successor.id, opts.date, opts.reason or "其他")
+    end,
+  },
+  link = {
+    close = function(self, opts)
+      opts = opts or {}
+      local fresh = P.end_link(self.id, opts.date, opts.reason or "其他")
+      for k in pairs(self) do self[k] = nil end
+      for k, v in pairs(fresh) do self[k] = v end
+      return self
+    end,
+  },
+}
+
+-- Loops over queries: rows arrive in batches (see db.rows). `for r in q do` calls the query
+-- itself as the iterator; a loop that starts (control nil) opens a new cursor.
+local batches = linkage._batches
+local query_mt = getmetatable(C.households)
+local query_methods = rawget(query_mt, "__methods")
+local open = query_methods._open
+query_methods._open = nil
+query_methods.each = function(q)
+  local fetch, cursor = open(q)
+  return batches(fetch), nil, nil, cursor
+end
+local loops = setmetatable({}, { __mode = "k" })
+query_mt.__call = function(q, _, control)
+  local it = loops[q]
+  if control == nil or it == nil then
+    it = batches((open(q)))
+    loops[q] = it
+  end
+  local r = it()
+  if r == nil then loops[q] = nil end
+  return r
+end
+
+local metatables = {}
+for _, tname in ipairs(P.tables) do
+  local columns = {}
+  for _, c in ipairs(P.columns(tname)) do columns[c] = true end
+  local relations = P.relations(tname)
+  local own = methods[tname] or {}
+  local valid = {}
+  for c in pairs(columns) do valid[#valid + 1] = c end
+  for r in pairs(relations) do valid[#valid + 1] = r end
+  for m in pairs(own) do valid[#valid + 1] = m .. "()" end
+  valid[#valid + 1] = "update()"
+  table.sort(valid)
+  valid = table.concat(valid, ", ")
+
+  local mt = { __name = "record:" .. tname, __table = tname }
+  own.update = function(self, fields)
+    local fresh = P.update(tname, self.id, fields)
+    for k in pairs(self) do self[k] = nil end
+    for k, v in pairs(fresh) do self[k] = v end
+    return self
+  end
+  mt.__index = function(rec, key)
+    local rel = relations[key]
+    if rel then return related(rel.table, rawget(rec, rel.column)) end
+    local m = own[key]
+    if m then return m end
+    if columns[key] then return nil end
+    local named = type(key) == "string" and ("'" .. key .. "'") or ("a " .. type(key) .. " key")
+    error(("unknown field %s of %s; valid: %s"):format(named, tname, valid), 2)
+  end
+  local label = ({ household = "head_name", cadre = "name", area = "name", village = "name", unit = "name" })[tname]
+  mt.__tostring = function(rec)
+    local name = label and rawget(rec, label)
+    return tname .. " " .. tostring(rawget(rec, "id")) .. (name and (" " .. name) or "")
+  end
+  metatables[tname] = mt
+end
+
+-- help(): by name, by collection, by function, by record.
+local help_of = {}
+local keys = {}
+for _, k in ipairs(P.help_keys()) do keys[k] = true end
+for name in pairs(db) do if keys["db." .. name] then help_of[db[name]] = "db." .. name end end
+local function later_modules()
+  -- export and import are installed after this prelude; look them up when help is asked.
+  for _, m in ipairs({ "export", "import" }) do
+    local t = rawget(_G, m)
+    if type(t) == "table" then
+      for name, f in pairs(t) do if keys[m .. "." .. name] then help_of[f] = m .. "." .. name end end
+    end
+  end
+end
+for k in pairs(keys) do
+  if not k:find("[.:]") and k ~= "collection" and k ~= "record" then
+    local ok, f = pcall(function() return C.households[k] end)
+    if ok and f then help_of[f] = k end
+  end
+end
+for _, own in pairs(methods) do
+  for m, f in pairs(own) do help_of[f] = keys["record:" .. m] and ("record:" .. m) or "record" end
+end
+linkage = linkage or {}
+linkage.as_of = P.as_of
+linkage.now = P.now
+
+-- Columns of text line up on a terminal only if Chinese characters count as two.
+local function wide(c)
+  return c >= 0x1100 and (c <= 0x115f or (c >= 0x2e80 and c <= 0xa4cf) or (c >= 0xac00 and c <= 0xd7a3)
+    or (c >= 0xf900 and c <= 0xfaff) or (c >= 0xfe30 and c <= 0xfe4f) or (c >= 0xff00 and c <= 0xff60)
+    or (c >= 0xffe0 and c <= 0xffe6) or c >= 0x20000)
+end
+function linkage.width(s)
+  s = tostring(s)
+  if not utf8.len(s) then return #s end
+  local w = 0
+  for _, c in utf8.codes(s) do w = w + (wide(c) and 2 or 1) end
+  return w
+end
+function linkage.pad(s, n, right)
+  s = tostring(s)
+  local fill = string.rep(" ", math.max(0, n - linkage.width(s)))
+  return right and (fill .. s) or (s .. fill)
+end
+help_of[linkage.as_of] = "linkage.as_of"
+help_of[linkage.now] = "linkage.now"
+help_of[linkage.pad] = "linkage.pad"
+help_of[linkage.width] = "linkage.pad"
+function help(x)
+  later_modules()
+  local key
+  if x == nil then key = nil
+  elseif type(x) == "string" then key = x
+  elseif help_of[x] then key = help_of[x]
+  elseif type(x) == "userdata" and tostring(getmetatable(x) and getmetatable(x).__name) == "linkage.query" then key = "collection"
+  elseif type(x) == "table" and getmetatable(x) and getmetatable(x).__table then key = "record"
+  else
+    print("no help for a " .. type(x) .. "; try help()")
+    return
+  end
+  print(P.help_text(key))
+end
+return metatables
