@@ -136,20 +136,9 @@ public enum Exporter {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// How wide text shows in a monospaced font or a spreadsheet: East Asian wide and full-width
-    /// characters (Chinese among them) count two.
-    public static func displayWidth(_ s: String) -> Int {
-        s.unicodeScalars.reduce(0) { $0 + (isWide($1) ? 2 : ($1.properties.generalCategory == .nonspacingMark ? 0 : 1)) }
-    }
-
-    static func isWide(_ u: Unicode.Scalar) -> Bool {
-        switch u.value {
-        case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF,
-             0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60, 0xFFE0...0xFFE6, 0x20000...0x3FFFD:
-            return true
-        default: return false
-        }
-    }
+    /// How wide text shows in a monospaced font or a spreadsheet (XLSX column widths): the code
+    /// base's one width rule, `String.displayWidth` (Chinese characters count two).
+    public static func displayWidth(_ s: String) -> Int { s.displayWidth }
 
     /// Writes `table` in `format` to `path`, unless `path` is (or would be) one of the files of
     /// `databases` (`ExportTarget.databaseFiles`): an export never writes over a register.
