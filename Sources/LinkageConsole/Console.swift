@@ -29,7 +29,7 @@ public final class Console {
     var options: ConsoleOptions
     private var input: LineInput!
     /// `:mode` and the rest of how results are shown.
-    var mode = "table"
+    var mode = RenderOptions.Mode.table
     /// `:once FILE`: the next result goes to this file.
     var onceFile: String?
     var timer = false
@@ -126,7 +126,7 @@ public final class Console {
             let text: String? = try engine.chunk {
                 let values = try run.map { try $0() } ?? engine.evaluate(code, chunkName: chunkName, arguments: arguments)
                 guard let values, values.count > 0 else { return nil }
-                return try engine.show(values, ShowOptions(mode: mode, width: Terminal.width ?? 100, color: options.color))
+                return try engine.show(values, RenderOptions(width: Terminal.width ?? 100, mode: mode, color: options.color))
             }
             if ownTransaction { try engine.commitSession() }
             if let text { output(text) }

@@ -80,9 +80,10 @@ extension Console {
                 write((options.showPII ? text : Privacy.mask(text)) + "\n")
             } catch { report(error) }
         case ":mode":
-            let modes = ["table", "box", "csv", "json", "markdown", "line"]
-            guard modes.contains(argument) else { return usage(":mode " + modes.joined(separator: "|")) }
-            mode = argument
+            guard let chosen = RenderOptions.Mode(rawValue: argument) else {
+                return usage(":mode " + RenderOptions.Mode.allCases.map(\.rawValue).joined(separator: "|"))
+            }
+            mode = chosen
         case ":once":
             guard !argument.isEmpty else { return usage(":once FILE") }
             onceFile = argument

@@ -8,7 +8,7 @@ import LuaBridge
 /// The query API in Lua: a global per collection (`households`, `cadres` …) whose methods build
 /// queries (`where`, `order_by` …), run them as one SQL statement (`count`, `list` …) and edit in
 /// bulk (`update`, `delete`). Rows come back as records: tables of their columns whose metatable
-/// (made by the prelude, QueryPrelude.swift) resolves relations and methods.
+/// (made by the prelude, Lua/query.lua) resolves relations and methods.
 final class QueryModule {
     let database: DatabaseModule
     let db: Database
@@ -40,7 +40,7 @@ final class QueryModule {
         var p = primitives()
         p["collections"] = .dictionary(collections)
         p["tables"] = .array(schema.tables.keys.sorted().map { .string($0) })
-        try lua.load(QueryPrelude.source, chunkName: "=(linkage)")
+        try lua.load(String(decoding: PackageResources.query_lua, as: UTF8.self), chunkName: "=(linkage)")
         stack.push(.dictionary(p))
         try lua.callOnStack(nargs: 1)
         // The prelude returns the record metatables by table name.

@@ -34,6 +34,7 @@ public final class ScriptEngine {
         try queries.install(in: lua)
         try ExchangeModule(queries: queries, showPII: showPII, writes: writes).install(in: lua) // export.* and import.check
         PrivacyModule.install(in: lua, showPII: showPII)
+        try TextModule.install(in: lua, schema: queries.schema) // after the query prelude: one width, Swift's
         if safe { try SafeMode.install(in: lua, policy: writes) }
         installExit()
         apply(limits)
@@ -259,26 +260,18 @@ public final class ScriptEngine {
         }
     }
 
-    /// The text of a chunk's values, the same for the console and `-e` (Lua/show.lua).
-    public func show(_ values: ChunkValues, _ options: ShowOptions = ShowOptions()) throws(LuaScriptError) -> String {
-        if showFunction == nil {
-            try lua.load(String(decoding: PackageResources.show_lua, as: UTF8.self), chunkName: "=(linkage show)")
-            try lua.callOnStack(nargs: 0)
-            showFunction = lua.stack.reference(at: -1)
-            lua.stack.pop()
-        }
+    /// The text of a chunk's values, the same for the console and `-e` (Lua/render.lua).
+    public func show(_ values: ChunkValues, _ options: RenderOptions = RenderOptions()) throws(LuaScriptError) -> String {
         let stack = lua.stack
         let base = stack.top
         defer { stack.top = base }
-        stack.push(.reference(showFunction!))
         stack.push(.reference(values.table))
-        stack.push(.dictionary(["mode": .string(options.mode), "width": .integer(Int64(options.width)),
-                                "color": .boolean(options.color), "rows": .integer(Int64(options.rows))]))
-        try lua.callOnStack(nargs: 2)
-        return stack.string(at: base + 1) ?? ""
+        // The packed values, unpacked onto the stack where the renderer takes them.
+        if values.count > 0 {
+            for i in 1...values.count { lua_rawgeti(lua.L, base + 1, lua_Integer(i)) }
+        }
+        return try TextModule.render(lua, valuesAbove: base + 1, options: options)
     }
-
-    private var showFunction: LuaReference?
 
     /// Loads Lua that ships with linkage and runs it with `arguments` as `...`; returns the
     /// function it returns.
@@ -309,24 +302,6 @@ public final class ChunkValues {
     init(count: Int, table: LuaReference) {
         self.count = count
         self.table = table
-    }
-}
-
-/// How ``ScriptEngine/show(_:_:)`` lays values out.
-public struct ShowOptions: Sendable {
-    /// table, box, csv, json, markdown or line.
-    public var mode: String
-    /// The terminal's columns.
-    public var width: Int
-    public var color: Bool
-    /// Rows of a query shown before "… N rows in all".
-    public var rows: Int
-
-    public init(mode: String = "table", width: Int = 100, color: Bool = false, rows: Int = 20) {
-        self.mode = mode
-        self.width = width
-        self.color = color
-        self.rows = rows
     }
 }
 

@@ -34,7 +34,7 @@ struct LinkageCommand: ParsableCommand {
             try options.runSession(engine, audit: audit) {
                 for code in execute {
                     let values = try engine.evaluate(code)
-                    if values.count > 0 { print(options.mask(try engine.show(values, ShowOptions(mode: "table", width: Terminal.width ?? 100)))) }
+                    if values.count > 0 { print(options.mask(try engine.show(values, RenderOptions(width: Terminal.width ?? 100)))) }
                 }
             }
         }

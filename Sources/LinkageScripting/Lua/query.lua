@@ -210,19 +210,8 @@ linkage = linkage or {}
 linkage.as_of = P.as_of
 linkage.now = P.now
 
--- Columns of text line up on a terminal only if Chinese characters count as two.
-local function wide(c)
-  return c >= 0x1100 and (c <= 0x115f or (c >= 0x2e80 and c <= 0xa4cf) or (c >= 0xac00 and c <= 0xd7a3)
-    or (c >= 0xf900 and c <= 0xfaff) or (c >= 0xfe30 and c <= 0xfe4f) or (c >= 0xff00 and c <= 0xff60)
-    or (c >= 0xffe0 and c <= 0xffe6) or c >= 0x20000)
-end
-function linkage.width(s)
-  s = tostring(s)
-  if not utf8.len(s) then return #s end
-  local w = 0
-  for _, c in utf8.codes(s) do w = w + (wide(c) and 2 or 1) end
-  return w
-end
+-- linkage.width is the one display width of the code base (LinkageModel's, installed by
+-- TextModule): Chinese characters and emoji count two columns, combining marks none.
 function linkage.pad(s, n, right)
   s = tostring(s)
   local fill = string.rep(" ", math.max(0, n - linkage.width(s)))
@@ -231,7 +220,6 @@ end
 help_of[linkage.as_of] = "linkage.as_of"
 help_of[linkage.now] = "linkage.now"
 help_of[linkage.pad] = "linkage.pad"
-help_of[linkage.width] = "linkage.pad"
 function help(x)
   later_modules()
   local key
