@@ -14,7 +14,10 @@ func fail(_ code: Int32, _ message: String) -> Never {
 
 /// A script stopped by a limit or Ctrl-C: which, the option that sets it, and that nothing was kept.
 func stopMessage(_ error: LuaScriptError) -> String? {
-    guard let reason = error.stopReason else { return nil }
+    guard let reason = error.stopReason else {
+        guard error.kind == .memory else { return nil }
+        return "\(error.message): the system gave the script no more memory (--max-memory sets a limit of linkage's own); the run was rolled back and nothing was written"
+    }
     let option: String
     switch reason {
     case .timeLimit: option = " (--timeout)"

@@ -32,6 +32,19 @@ final class ScriptLimitTests: SmallRegisterTestCase {
                           says: "memory limit of 16 MB was reached (--max-memory)")
     }
 
+    /// Out of memory without --max-memory (the process's address space limited by ulimit -v): a
+    /// message and exit 1, never a trap.
+    func testRunningOutOfSystemMemoryIsAMessage() throws {
+        let before = try bytes("test.db")
+        let r = try LinkageProcess.execute(URL(fileURLWithPath: "/bin/bash"),
+                                           ["-c", "ulimit -v 1500000; exec \"$0\" \"$@\"", try LinkageProcess.binary().path, "--db", "test.db",
+                                            "-e", "\(update) local t = {} for i = 1, 1e9 do t[i] = i end"],
+                                           in: directory, environment: LinkageProcess.cleanEnvironment, stdin: nil, timeout: 120)
+        XCTAssertEqual(r.exitCode, 1, "\(r)")
+        XCTAssertTrue(r.stderr.contains("not enough memory") && r.stderr.contains("nothing was written"), r.stderr)
+        XCTAssertEqual(try bytes("test.db"), before)
+    }
+
     func testInstructionBudgetStopsALoop() throws {
         try assertStopped(["--max-instructions", "100000"], "\(update) for i = 1, 1e12 do end",
                           says: "instruction budget of 100000 reached (--max-instructions)")
