@@ -160,6 +160,14 @@ public enum HelpCatalog {
     public static var markdown: String {
         var lines = ["# The Lua API", "", "Generated from the help of the `linkage` binary (`linkage help --markdown`); `help(...)` prints",
                      "the same text in a session. Every example runs against a small register in the tests", "(Tests/LinkageScriptingTests/Fixtures/small-register.lua).", "",
+                     "## In an editor", "",
+                     "`linkage stubs -o linkage.d.lua` writes annotations for lua-language-server (the Lua extension",
+                     "of VS Code, Neovim's lua_ls …): a class per record with its columns typed from the register's",
+                     "schema, its relations and methods, and the methods of every collection and of db, export, import",
+                     "and linkage, with their parameters. Put a `.luarc.json` beside your scripts:", "",
+                     "```json", "{ \"workspace.library\": [\"linkage.d.lua\"] }", "```", "",
+                     "and saved scripts get completion (`households:where{ town` offers `township`) and checks",
+                     "(a misspelt method or field is flagged). Regenerate the file after the schema changes.", "",
                      "```", overview, "```", ""]
         for e in entries {
             lines += ["## `\(e.key)`", "", "`\(e.usage)`", "", e.summary, "", "```lua", e.example, "```", ""]
@@ -167,19 +175,202 @@ public enum HelpCatalog {
         return lines.joined(separator: "\n")
     }
 
-    /// The text `help(key)` prints.
+    /// The text `help(key)` prints. Besides catalog keys, Lua/query.lua asks with lines it fills
+    /// from the live register (see `collectionText` and `recordText`): the schema is not in reach here.
     public static func text(_ key: String?) -> String {
         guard let key else { return overview }
+        if key.hasPrefix("\n") { return internalText(key.split(separator: "\n", omittingEmptySubsequences: false).dropFirst().map(String.init)) }
         if key == "collection" || Catalogued.collections.contains(key) {
-            let methods = entries.filter { !$0.key.contains(".") && !$0.key.contains(":") && $0.key != "collection" && $0.key != "record" }
-            return ([entry("collection")!.summary, ""] + methods.map { "  \($0.usage)" }).joined(separator: "\n")
+            return collectionText(Catalog.collection(key), columns: nil, virtual: [])
         }
-        guard let e = entry(key) else { return "no help for '\(key)'; try help()" }
+        guard let e = resolve(key) else { return "no help for '\(key)'; try help()" }
         return "\(e.usage)\n\n\(e.summary)\n\nExample:\n\(e.example.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))"
+    }
+
+    /// The entry of a key, or of a function the catalog documents under another key
+    /// (`unlinked` under `linked`, `avg` under `sum`, `record:links` under `record:visits`).
+    public static func resolve(_ key: String) -> HelpEntry? {
+        if let e = entry(key) { return e }
+        var scope = "", name = key
+        if key.hasPrefix("record:") { scope = "record:"; name = String(key.dropFirst(scope.count)) }
+        else if let dot = key.firstIndex(of: ".") { scope = String(key[...dot]); name = String(key[key.index(after: dot)...]) }
+        for e in entries where scope.isEmpty ? !e.key.contains(".") && !e.key.contains(":") : e.key.hasPrefix(scope) {
+            if signatures[e.key]?.contains(where: { $0.name == name }) == true { return e }
+        }
+        return nil
+    }
+
+    /// "\ncollection\nNAME\nCOLUMNS\nVIRTUAL" or "\nrecord\nTABLE\nCOLUMNS\nMETHODS" (space-separated
+    /// lists from the register); "\nvirtual": the virtual field names query.lua probes for;
+    /// "\ntable\nNAME": the table of a collection.
+    private static func internalText(_ lines: [String]) -> String {
+        func words(_ i: Int) -> [String] { i < lines.count ? lines[i].split(separator: " ").map(String.init) : [] }
+        switch lines.first {
+        case "virtual": return virtualFields.map(\.name).joined(separator: " ")
+        case "table": return Catalog.collection(lines.count > 1 ? lines[1] : "")?.table ?? ""
+        case "collection": return collectionText(Catalog.collection(lines.count > 1 ? lines[1] : ""), columns: words(2), virtual: words(3))
+        case "record": return recordText(table: lines.count > 1 ? lines[1] : "", columns: words(2), methods: words(3))
+        default: return "no help for that; try help()"
+        }
+    }
+
+    /// Filters that read like fields (VirtualField), documented here for help and the stubs.
+    public static let virtualFields: [(name: String, summary: String)] = [
+        ("linked", "households with (true) or without (false) an active link to a cadre on linkage.as_of()"),
+        ("covered", "villages or communities with (true) or without (false) an active link from a unit or cadre"),
+        ("eligible", "cadres who may (true) or may not (false) link households"),
+        ("active", "links active (true) or not (false) on linkage.as_of()"),
+        ("year", "rows whose date falls in that year, such as year = 2012"),
+    ]
+
+    /// The methods of a collection (all of them without one), with its fields when the register
+    /// gave them.
+    static func collectionText(_ entity: Entity?, columns: [String]?, virtual: [String]) -> String {
+        var lines = [entry("collection")!.summary, ""]
+        if let entity {
+            lines[0] = "\(entity.name): records of table \(entity.table)\(entity.scope.map { " whose \($0.column) is '\($0.value)'" } ?? ""). " + lines[0]
+            lines.append("Fields (for where, order_by, select, and on each record):")
+            if let columns { lines.append(contentsOf: wrap(columns, indent: "  ")) }
+            if !entity.relations.isEmpty {
+                lines.append("  relations: " + entity.relations.values.sorted { $0.name < $1.name }.map { "\($0.name) (\($0.column) → \($0.table))" }.joined(separator: ", "))
+            }
+            if !entity.aliases.isEmpty {
+                lines.append("  aliases:   " + entity.aliases.sorted { $0.key < $1.key }.map { "\($0.key) = \($0.value)" }.joined(separator: ", "))
+            }
+            for v in virtualFields where virtual.contains(v.name) { lines.append("  \(v.name): \(v.summary)") }
+            lines += ["", "Methods:"]
+        }
+        let methods = entries.filter { e in
+            guard !e.key.contains("."), !e.key.contains(":"), e.key != "collection", e.key != "record" else { return false }
+            guard let entity, let only = signatures[e.key]?.first?.tables else { return true }
+            return only.contains(entity.table)
+        }
+        return (lines + methods.map { "  \($0.usage)" }).joined(separator: "\n")
+    }
+
+    /// A record's fields and methods; `methods` are the ones its metatable has, so a method the
+    /// catalog does not document shows as such (a test keeps that from happening).
+    static func recordText(table: String, columns: [String], methods: [String]) -> String {
+        var lines = ["\(table) record. " + entry("record")!.summary, "", "Fields:"]
+        lines += wrap(columns, indent: "  ")
+        let relations = Catalog.table(table).relations.values.sorted { $0.name < $1.name }
+        if !relations.isEmpty { lines.append("  relations: " + relations.map { "\($0.name) (→ \($0.table))" }.joined(separator: ", ")) }
+        lines += ["", "Methods:"]
+        for m in methods.sorted() {
+            let e = resolve("record:" + m)
+            let sig = e.flatMap { signatures[$0.key]?.first { $0.name == m } }
+            let call = sig.map { "\(m)(\($0.params.map { $0.split(separator: ":")[0] }.joined(separator: ", ")))" } ?? "\(m)()"
+            lines.append("  " + call.padding(toLength: max(34, call.count), withPad: " ", startingAt: 0) + (e.map { " " + firstSentence($0.summary) } ?? " (undocumented)"))
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    private static func firstSentence(_ s: String) -> String {
+        s.range(of: ". ").map { String(s[..<$0.lowerBound]) + "." } ?? s
+    }
+
+    private static func wrap(_ words: [String], indent: String, width: Int = 96) -> [String] {
+        var lines: [String] = [], line = indent
+        for w in words {
+            if line.count + w.count + 2 > width, line != indent { lines.append(line); line = indent }
+            line += (line == indent ? "" : "  ") + w
+        }
+        if line != indent { lines.append(line) }
+        return lines
     }
 }
 
+import Foundation
 import LinkageModel
+
+/// The Lua signature of a catalogued function, for the editor stubs (`linkage stubs`) and for
+/// finding the help of a function documented under another name. Types are lua-language-server's;
+/// in collection methods `@Q` is the collection's query class, `@R` its record class and `@F` its
+/// filter class; in record methods `@R` is the record's class.
+public struct Signature: Sendable {
+    public let name: String
+    /// "name: type", "name?: type" or "...: type".
+    public let params: [String]
+    public let returns: [String]
+    /// The tables whose collections (or records) have it; nil: every one.
+    public let tables: [String]?
+
+    init(_ name: String, _ params: [String] = [], _ returns: [String] = [], on tables: [String]? = nil) {
+        self.name = name
+        self.params = params
+        self.returns = returns
+        self.tables = tables
+    }
+}
+
+extension HelpCatalog {
+    private static let date = "date?: string|{ as_of: string }"
+    private static let filter = "filter?: table"
+
+    /// The signatures of every function entry, by catalog key; a test checks that each function key
+    /// has them and that they match what a record's metatable offers.
+    public static let signatures: [String: [Signature]] = [
+        "db.query": [Signature("query", ["sql: string", "...: any"], ["table[]"])],
+        "db.rows": [Signature("rows", ["sql: string", "...: any"], ["fun(): table?"])],
+        "db.exec": [Signature("exec", ["sql: string", "...: any"], ["integer"])],
+        "db.value": [Signature("value", ["sql: string", "...: any"], ["any"])],
+        "db.transaction": [Signature("transaction", ["fn: function", "...: any"], ["any"])],
+        "where": [Signature("where", ["filter: @F|string", "...: any"], ["@Q"])],
+        "order_by": [Signature("order_by", ["...: string"], ["@Q"])],
+        "select": [Signature("select", ["...: string"], ["@Q"])],
+        "limit": [Signature("limit", ["n: integer"], ["@Q"])],
+        "offset": [Signature("offset", ["n: integer"], ["@Q"])],
+        "count": [Signature("count", [], ["integer"])],
+        "exists": [Signature("exists", [], ["boolean"])],
+        "first": [Signature("first", [], ["@R?"])],
+        "list": [Signature("list", [], ["@R[]"])],
+        "get": [Signature("get", ["id: integer"], ["@R?"])],
+        "find": [Signature("find", ["filter: @F"], ["@R?"])],
+        "pluck": [Signature("pluck", ["field: string"], ["any[]"])],
+        "sum": ["sum", "avg", "min", "max"].map { Signature($0, ["field: string"], ["number?"]) },
+        "group_count": [Signature("group_count", ["field: string"], ["table[]"])],
+        "sql": [Signature("sql", [], ["string", "any[]"])],
+        "update": [Signature("update", ["fields: @F"], ["integer"])],
+        "delete": [Signature("delete", [], ["integer"])],
+        "add": [Signature("add", ["fields: @F"], ["@R"])],
+        "each": [Signature("each", [], ["fun(): @R?"])],
+        "linked": ["linked", "unlinked"].map { Signature($0, [date], ["@Q"], on: ["household"]) },
+        "uncovered": [Signature("uncovered", [date], ["@Q"], on: ["village"])],
+        "eligible": [Signature("eligible", [date], ["@Q"], on: ["cadre"])],
+        "active": [Signature("active", [date], ["@Q"], on: ["link"])],
+        "record:update": [Signature("update", ["fields: table"], ["@R"])],
+        "record:link": [Signature("link", ["target: household|village", "since?: string|{ since: string }"], ["link"], on: ["cadre", "unit"])],
+        "record:close": [Signature("close", ["opts?: { date: string?, reason: string? }"], ["link"], on: ["link"])],
+        "record:handover": [Signature("handover", ["successor: cadre", "opts?: { date: string?, reason: string? }"], ["integer"], on: ["cadre"])],
+        "record:cadres": [Signature("cadres", [date], ["cadres"], on: ["household", "village"]),
+                          Signature("cadres", [filter], ["cadres"], on: ["unit"])],
+        "record:households": [Signature("households", [date], ["households"], on: ["cadre"]),
+                              Signature("households", [filter], ["households"], on: ["village", "area"])],
+        "record:visits": [
+            Signature("visits", [filter], ["visits"], on: ["household", "village", "unit", "cadre"]),
+            Signature("links", [filter], ["links"], on: ["household", "village", "unit", "cadre"]),
+            Signature("activities", [filter], ["activities"], on: ["household", "village", "unit", "cadre"]),
+            Signature("problems", [filter], ["problems"], on: ["household", "village"]),
+            Signature("surveys", [filter], ["surveys"], on: ["household"]),
+            Signature("villages", [filter], ["villages"], on: ["area"]),
+            Signature("villages", [date], ["villages"], on: ["unit", "cadre"]),
+            Signature("communities", [filter], ["communities"], on: ["area"]),
+            Signature("communities", [date], ["communities"], on: ["unit", "cadre"]),
+            Signature("units", [filter], ["units"], on: ["area"]),
+            Signature("units", [date], ["units"], on: ["village"]),
+        ],
+        "export.csv": [Signature("csv", ["rows: table|userdata", "path: string", "opts?: { bom: boolean?, columns: string[]? }"], ["integer"])],
+        "export.json": [Signature("json", ["rows: table|userdata", "path?: string"], ["string|integer"])],
+        "export.markdown": [Signature("markdown", ["rows: table|userdata", "path?: string"], ["string|integer"])],
+        "export.xlsx": [Signature("xlsx", ["rows: table|userdata", "path: string", "opts?: { sheet: string? }"], ["integer"])],
+        "import.check": [Signature("check", ["kind: string", "row: table"], ["{ field: string, message: string }[]"])],
+        "linkage.now": [Signature("now", [], ["number"])],
+        "linkage.pad": [Signature("pad", ["text: any", "width: integer", "right?: boolean"], ["string"]),
+                        Signature("width", ["text: string"], ["integer"]),
+                        Signature("truncate", ["text: string", "columns: integer"], ["string"])],
+        "linkage.as_of": [Signature("as_of", ["date?: string"], ["string"])],
+    ]
+}
 
 enum Catalogued {
     static let collections = Set(Catalog.collections.map(\.name))

@@ -183,28 +183,55 @@ for _, tname in ipairs(P.tables) do
   metatables[tname] = mt
 end
 
--- help(): by name, by collection, by function, by record.
+-- help(): by name, by collection, by function, by record. Functions map to catalog keys; a key
+-- the catalog documents under another name (unlinked under linked) is resolved by HelpCatalog.
 local help_of = {}
 local keys = {}
 for _, k in ipairs(P.help_keys()) do keys[k] = true end
-for name in pairs(db) do if keys["db." .. name] then help_of[db[name]] = "db." .. name end end
+for name in pairs(db) do help_of[db[name]] = "db." .. name end
 local function later_modules()
   -- export and import are installed after this prelude; look them up when help is asked.
   for _, m in ipairs({ "export", "import" }) do
     local t = rawget(_G, m)
     if type(t) == "table" then
-      for name, f in pairs(t) do if keys[m .. "." .. name] then help_of[f] = m .. "." .. name end end
+      for name, f in pairs(t) do help_of[f] = m .. "." .. name end
     end
   end
-end
-for k in pairs(keys) do
-  if not k:find("[.:]") and k ~= "collection" and k ~= "record" then
-    local ok, f = pcall(function() return C.households[k] end)
-    if ok and f then help_of[f] = k end
+  -- and so are linkage.width and linkage.truncate (TextModule)
+  for _, name in ipairs({ "width", "truncate" }) do
+    if linkage[name] then help_of[linkage[name]] = "linkage." .. name end
   end
 end
-for _, own in pairs(methods) do
-  for m, f in pairs(own) do help_of[f] = keys["record:" .. m] and ("record:" .. m) or "record" end
+for k, f in pairs(query_methods) do
+  if type(f) == "function" and k:sub(1, 1) ~= "_" then help_of[f] = k end
+end
+local record_methods = {}
+for tname, mt in pairs(metatables) do
+  local own = methods[tname] or {}
+  if own.update == nil then own.update = mt.__index(setmetatable({}, mt), "update") end
+  local names = {}
+  for m, f in pairs(own) do help_of[f] = "record:" .. m; names[#names + 1] = m end
+  table.sort(names)
+  record_methods[tname] = names
+end
+
+-- The help of a collection lists its fields: the columns come from the register, and a virtual
+-- field counts when the query itself accepts it (VirtualField decides, not a copy of its rule).
+local function collection_help(q)
+  local name = q.name
+  local sample = C[name]
+  local columns = P.columns(P.help_text("\ntable\n" .. name))
+  local virtual = {}
+  for v in P.help_text("\nvirtual"):gmatch("%S+") do
+    if pcall(sample.where, sample, { [v] = (v == "year") and 2000 or true }) then virtual[#virtual + 1] = v end
+  end
+  return P.help_text("\ncollection\n" .. name .. "\n" .. table.concat(columns or {}, " ") .. "\n" .. table.concat(virtual, " "))
+end
+
+local function record_help(rec)
+  local tname = getmetatable(rec).__table
+  return P.help_text("\nrecord\n" .. tname .. "\n" .. table.concat(P.columns(tname), " ") .. "\n" ..
+    table.concat(record_methods[tname] or {}, " "))
 end
 linkage = linkage or {}
 linkage.as_of = P.as_of
@@ -222,12 +249,17 @@ help_of[linkage.now] = "linkage.now"
 help_of[linkage.pad] = "linkage.pad"
 function help(x)
   later_modules()
+  if type(x) == "string" and C[x] then x = C[x] end
   local key
   if x == nil then key = nil
   elseif type(x) == "string" then key = x
   elseif help_of[x] then key = help_of[x]
-  elseif type(x) == "userdata" and tostring(getmetatable(x) and getmetatable(x).__name) == "linkage.query" then key = "collection"
-  elseif type(x) == "table" and getmetatable(x) and getmetatable(x).__table then key = "record"
+  elseif type(x) == "userdata" and tostring(getmetatable(x) and getmetatable(x).__name) == "linkage.query" then
+    print(collection_help(x))
+    return
+  elseif type(x) == "table" and getmetatable(x) and getmetatable(x).__table then
+    print(record_help(x))
+    return
   else
     print("no help for a " .. type(x) .. "; try help()")
     return
