@@ -42,6 +42,8 @@ public final class Console {
     var quitRequested = false
     /// The Lua completer (Lua/complete.lua), loaded at the first Tab.
     var completer: LuaReference?
+    /// The functions of Lua/commands.lua (:tables, :schema), loaded at first use.
+    var commandFunctions: LuaReference?
 
     public init(engine: ScriptEngine, options: ConsoleOptions) {
         self.engine = engine

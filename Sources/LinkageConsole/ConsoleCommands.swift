@@ -31,18 +31,9 @@ extension Console {
                 runChunk("help(\(argument))")
             }
         case ":tables":
-            runChunk("""
-                local out = {}
-                for _, t in ipairs(db.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")) do
-                  out[#out + 1] = { table = t.name, rows = db.value('SELECT count(*) FROM "' .. t.name .. '"') }
-                end
-                return out
-                """, chunkName: "=(linkage :tables)")
+            runCommand("tables")
         case ":schema":
-            runChunk(argument.isEmpty
-                     ? "local s = {} for r in db.rows(\"SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' ORDER BY type DESC, name\") do s[#s + 1] = r.sql .. ';' end print(table.concat(s, '\\n'))"
-                     : "for r in db.rows(\"SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND (name = ? OR tbl_name = ?) ORDER BY type DESC, name\", ...) do print(r.sql .. ';') end",
-                     chunkName: "=(linkage :schema)", arguments: argument.isEmpty ? [] : [.string(argument), .string(argument)])
+            runCommand("schema", argument.isEmpty ? [] : [.string(argument)])
         case ":load":
             guard !argument.isEmpty else { return usage(":load FILE") }
             guard FileManager.default.isReadableFile(atPath: argument) else { return refuse("cannot open \(argument): no such file, or not readable") }
@@ -92,6 +83,17 @@ extension Console {
         default:
             refuse("unknown command \(words[0]); :help lists the commands")
         }
+    }
+
+    /// Runs a function of Lua/commands.lua as a chunk.
+    private func runCommand(_ name: String, _ arguments: [LuaValue] = []) {
+        runChunk(":\(name)", run: { [self] in
+            if commandFunctions == nil {
+                commandFunctions = try engine.loadFunction(String(decoding: PackageResources.commands_lua, as: UTF8.self),
+                                                           chunkName: "=(linkage commands)")
+            }
+            return try engine.evaluate(field: name, of: commandFunctions!, arguments: arguments)
+        })
     }
 
     private func usage(_ text: String) { report(ConsoleError("usage: \(text)")) }

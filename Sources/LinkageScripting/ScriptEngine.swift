@@ -233,8 +233,28 @@ public final class ScriptEngine {
         }
         for a in arguments { stack.push(a) }
         try lua.callOnStack(nargs: Int32(arguments.count))
+        return pack(above: base)
+    }
+
+    /// Calls `table[field](arguments…)` (Lua that ships with linkage) and returns its values, as
+    /// ``evaluate(_:chunkName:arguments:)`` returns a chunk's.
+    public func evaluate(field: String, of table: LuaReference, arguments: [LuaValue] = []) throws(LuaScriptError) -> ChunkValues {
+        let stack = lua.stack
+        let base = stack.top
+        defer { stack.top = base }
+        stack.push(.reference(table))
+        _ = stack.rawGet(tableAt: -1, key: field)
+        stack.insert(at: base + 1) // the function below the table; the table is dropped
+        stack.pop()
+        for a in arguments { stack.push(a) }
+        try lua.callOnStack(nargs: Int32(arguments.count))
+        return pack(above: base)
+    }
+
+    /// Packs the values above `base` as table.pack does, so nils keep their places.
+    private func pack(above base: Int32) -> ChunkValues {
+        let stack = lua.stack
         let count = stack.top - base
-        // Packed as table.pack does, so nils among the values keep their places.
         lua_createtable(lua.L, count, 1)
         for i in stride(from: count, through: 1, by: -1) {
             lua_pushvalue(lua.L, base + i)
