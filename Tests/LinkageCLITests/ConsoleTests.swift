@@ -106,8 +106,15 @@ final class ConsoleTests: SmallRegisterTestCase {
         // libedit's own format: a header line, and spaces written as \040.
         let history = String(decoding: try bytes("state/linkage/history"), as: UTF8.self).replacingOccurrences(of: "\\040", with: " ")
         XCTAssertTrue(history.contains("return 5"), history)
+        XCTAssertFalse(history.contains("half a line"), "a line cleared with Ctrl-C is not kept")
+        // File names after :load; the saved script runs as one chunk.
+        try write("more.lua", "print('loaded ' .. 6 * 7)")
+        let load = try terminal([["expect", "linkage> "], ["send", ":load mo\t"], ["expect", "re\\.lua"], ["send", "\r"],
+                                 ["expect", "loaded 42\n"], ["expect", "linkage> "], ["eof"], ["exit"]])
+        XCTAssertTrue(load.contains("--- exit 0"), load)
         // A second session finds the first one's lines (Up recalls the last).
-        let second = try terminal([["expect", "linkage> "], ["send", "\u{1B}[A"], ["expect", "return 5"], ["send", "\r"],
+        let second = try terminal([["expect", "linkage> "], ["send", "\u{1B}[A"], ["expect", ":load more.lua"], ["send", "\r"], ["expect", "loaded 42\n"], ["expect", "linkage> "],
+                                   ["send", "\u{1B}[A\u{1B}[A\u{1B}[A"], ["expect", "return 5"], ["send", "\r"],
                                    ["expect", "5\n"], ["expect", "linkage> "], ["eof"], ["exit"]])
         XCTAssertTrue(second.contains("--- exit 0"), second)
     }
