@@ -229,6 +229,10 @@ final class QueryModule {
                 for (opKey, operand) in ops.sorted(by: { "\($0.key)" < "\($1.key)" }) {
                     guard case .string(let op) = opKey else { throw QueryError("\(path): operators are named, such as { gt = 2 }") }
                     switch op {
+                    case "null":
+                        // Lua drops `f = nil` from a table: { null = true } asks for IS NULL, { null = false } for IS NOT NULL.
+                        guard case .boolean(let isNull) = operand else { throw QueryError("\(path) null: give true (IS NULL) or false (IS NOT NULL)") }
+                        result.append(.compare(path: path, isNull ? .eq : .ne, .null))
                     case "in", "not_in":
                         let values: [LuaValue]
                         switch operand {
@@ -239,7 +243,7 @@ final class QueryModule {
                         result.append(.among(path: path, try values.map { try sqlValue($0, field: path) }, negated: op == "not_in"))
                     default:
                         guard let comparison = Comparison(rawValue: op) else {
-                            throw QueryError("\(path): unknown operator '\(op)'; operators: \(Comparison.allCases.map(\.rawValue).joined(separator: ", ")), in, not_in")
+                            throw QueryError("\(path): unknown operator '\(op)'; operators: \(Comparison.allCases.map(\.rawValue).joined(separator: ", ")), in, not_in, null")
                         }
                         result.append(.compare(path: path, comparison, try sqlValue(operand, field: path)))
                     }

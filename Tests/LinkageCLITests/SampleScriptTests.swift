@@ -47,7 +47,7 @@ final class SampleScriptTests: LinkageCLITestCase {
         XCTAssertTrue(teacher.stderr.contains("link-cadre.lua:15: 刘老师 (cadre 4) is a teacher"), teacher.stderr)
         let preview = try linkage("--db", "test.db", "run", "--dry-run", sample("handover.lua"), "李明", "王芳", "2012-09-01", "调离")
         XCTAssertTrue(preview.stdout.contains("link: 1 inserted, 1 updated, 0 deleted"), "\(preview)")
-        XCTAssertEqual(try evaluate("return links:where{ end_date = { ne = '' } }:count()"), "0\n", "the preview changed nothing")
+        XCTAssertEqual(try evaluate("return links:where{ end_date = { null = false } }:count()"), "0\n", "the preview changed nothing")
         let done = try linkage("--db", "test.db", "run", sample("handover.lua"), "李明", "王芳", "2012-09-01", "调离")
         XCTAssertEqual(done.stdout, "李明 handed 1 links to 王芳 on 2012-09-01 (调离)\n  households: 户主1\n", "\(done)")
         XCTAssertEqual(try evaluate("return households:get(1):cadres('2012-09-01'):first().name, households:get(1):cadres('2012-08-31'):first().name"), "王芳\t李明\n")

@@ -20,6 +20,23 @@ final class QueryAPITests: RegisterTestCase {
         XCTAssertEqual(try run("return households:where{ exit_year = { lt = 2000 } }:count()"), [0])
     }
 
+    /// ne and not_in keep rows whose field is NULL (SQL's IS NOT), as an analyst reads "not equal";
+    /// { null = true/false } asks for IS NULL / IS NOT NULL, since Lua drops `f = nil`.
+    func testNotEqualKeepsNullsAndNullHasATableForm() throws {
+        try run("households:get(1):update{ phone = '13812345678' }")
+        XCTAssertEqual(try run("""
+            local all = households:count()
+            return households:where{ phone = { ne = '13812345678' } }:count() == all - 1,
+                   households:where{ phone = { not_in = { '13812345678' } } }:count() == all - 1,
+                   households:where{ phone = { null = true } }:count() == all - 1,
+                   households:where{ phone = { null = false } }:count(),
+                   households:where{ phone = { ne = '13812345678' } }:sql():find('IS NOT') ~= nil
+            """), [.boolean(true), .boolean(true), .boolean(true), .integer(1), .boolean(true)])
+        XCTAssertThrowsError(try run("return households:where{ phone = { null = 'yes' } }:count()")) { error in
+            XCTAssertTrue("\(error)".contains("null: give true (IS NULL) or false (IS NOT NULL)"), "\(error)")
+        }
+    }
+
     func testFiltersGoThroughRelations() throws {
         XCTAssertEqual(try run("return households:where{ township = '太京镇' }:count()"), [8])
         XCTAssertEqual(try run("return households:where{ ['village.name'] = '烟铺村' }:count()"), [4])

@@ -1,11 +1,13 @@
-/// The comparisons `where{ field = { op = value } }` offers.
+/// The comparisons `where{ field = { op = value } }` offers. `ne` is SQL's IS NOT: a field that is
+/// NULL differs from any value, as an analyst reads "not equal" (`exit_year = { ne = 2012 }` keeps
+/// the households that have not exited).
 public enum Comparison: String, Sendable, CaseIterable {
     case eq, ne, lt, le, gt, ge, like
 
     var sql: String {
         switch self {
         case .eq: return "="
-        case .ne: return "<>"
+        case .ne: return "IS NOT"
         case .lt: return "<"
         case .le: return "<="
         case .gt: return ">"

@@ -200,7 +200,9 @@ public struct SQLGenerator {
                 throw QueryError("\(path) in {...}: give records or ids, not names")
             }
             whereArguments.append(contentsOf: checked)
-            return "\(field.expression) \(negated ? "NOT IN" : "IN") (\(Array(repeating: "?", count: values.count).joined(separator: ", ")))"
+            let list = "(\(Array(repeating: "?", count: values.count).joined(separator: ", ")))"
+            // not_in keeps NULLs, as ne does: a field that is NULL is none of the values.
+            return negated ? "(\(field.expression) IS NULL OR \(field.expression) NOT IN \(list))" : "\(field.expression) IN \(list)"
         case .fragment(let sql, let values):
             whereArguments.append(contentsOf: values)
             return "(\(sql))"
