@@ -19,7 +19,9 @@ final class QueryObject {
     /// Chaining checks the new query at once (unknown fields, wrong types), so a mistake is
     /// reported on the line that made it, not where the query later runs.
     private func chained(_ q: Query, _ call: LuaCall) throws -> Int32 {
-        _ = try SQLGenerator(schema: module.schema, query: q).select()
+        let generator = SQLGenerator(schema: module.schema, query: q)
+        _ = try generator.select()
+        try PlaceNameCheck.check(module.db, try generator.placeNames())
         QueryObject.luaClass.push(QueryObject(q, module: module), on: call.stack)
         return 1
     }

@@ -37,6 +37,21 @@ final class QueryAPITests: RegisterTestCase {
         }
     }
 
+    /// A place that does not exist is a mistake to be told about, with the nearest names — in a
+    /// query and in a bulk update — not a query that quietly finds nothing.
+    func testAnUnknownPlaceNameIsAnErrorNamingTheNearest() throws {
+        for code in ["return households:where{ township = '太金镇' }:count()",
+                     "return households:where{ township = '太金镇' }:update{ members = 1 }"] {
+            XCTAssertThrowsError(try run(code), code) { error in
+                XCTAssertTrue("\(error)".contains("township = '太金镇': there is no area of that name in the register; did you mean '太京镇'?"), "\(error)")
+            }
+        }
+        XCTAssertThrowsError(try run("return households:where{ village = '没有村' }:count()")) { error in
+            XCTAssertTrue("\(error)".contains("there is no village of that name"), "\(error)")
+        }
+        XCTAssertEqual(try run("return households:where{ township = '太京镇' }:count() > 0"), [.boolean(true)])
+    }
+
     func testFiltersGoThroughRelations() throws {
         XCTAssertEqual(try run("return households:where{ township = '太京镇' }:count()"), [8])
         XCTAssertEqual(try run("return households:where{ ['village.name'] = '烟铺村' }:count()"), [4])

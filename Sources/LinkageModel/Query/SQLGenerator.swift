@@ -338,3 +338,33 @@ public enum FieldCheck {
         }
     }
 }
+
+// MARK: place names
+
+/// A query's comparison of a place (a township, a village, a unit …) with its name.
+public struct PlaceName: Sendable, Equatable {
+    public let table: String
+    public let column: String
+    public let value: String
+    public let path: String
+}
+
+extension SQLGenerator {
+    /// The names a query compares places with: a relation compared with text that is not a code
+    /// (`village = "窝驼村"`), or a name reached through relations (`township = "太京镇"`).
+    public func placeNames() throws -> [PlaceName] {
+        var g = self
+        var names: [PlaceName] = []
+        for p in query.predicates {
+            guard case .compare(let path, .eq, .text(let text)) = p else { continue }
+            let field = try g.resolve(path)
+            if let target = field.target, !text.allSatisfy(\.isNumber), let column = Catalog.table(target.table).nameColumn {
+                names.append(PlaceName(table: target.table, column: column, value: text, path: path))
+            } else if field.target == nil, field.table != query.entity.table, let column = field.column?.name,
+                      column == Catalog.table(field.table).nameColumn {
+                names.append(PlaceName(table: field.table, column: column, value: text, path: path))
+            }
+        }
+        return names
+    }
+}
