@@ -2,18 +2,6 @@ import Foundation
 import XCTest
 @testable import LinkageModel
 
-/// SplitMix64: a fixed seed gives the same cases on every machine, so a failure names its case.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Mutated copies of a valid workbook, each read as `linkage import` reads it and, when it reads,
 /// checked by a dry-run import: every case ends in a table or an ExchangeError, never a trap. A
 /// few hundred fixed cases run always; LINKAGE_FUZZ_ITERATIONS=N runs N (LINKAGE_FUZZ_SEED moves them),
@@ -37,7 +25,7 @@ final class XLSXFuzzTests: ExchangeTestCase {
         var read = 0, refused = 0
         let start = Date()
         for i in 0..<iterations {
-            var rng = SeededGenerator(state: seed &+ UInt64(i))
+            var rng = SampleRandom(seed: seed, stream: UInt64(i)) // the model's seeded generator
             let data: Data
             switch i % 4 {
             case 0: data = Self.flipBytes(zipped, using: &rng)
@@ -64,7 +52,7 @@ final class XLSXFuzzTests: ExchangeTestCase {
     }
 
     /// One to eight bytes set to random values.
-    static func flipBytes(_ data: Data, using rng: inout SeededGenerator) -> Data {
+    static func flipBytes(_ data: Data, using rng: inout SampleRandom) -> Data {
         var out = data
         for _ in 0..<Int.random(in: 1...8, using: &rng) {
             out[Int.random(in: 0..<out.count, using: &rng)] = UInt8.random(in: 0...255, using: &rng)
@@ -73,7 +61,7 @@ final class XLSXFuzzTests: ExchangeTestCase {
     }
 
     /// The archive cut short, or with a span taken out of its middle (its directory kept).
-    static func cut(_ data: Data, using rng: inout SeededGenerator) -> Data {
+    static func cut(_ data: Data, using rng: inout SampleRandom) -> Data {
         let a = Int.random(in: 0..<data.count, using: &rng)
         if Bool.random(using: &rng) { return data.prefix(a) }
         let b = min(data.count, a + Int.random(in: 1...64, using: &rng))
@@ -82,8 +70,8 @@ final class XLSXFuzzTests: ExchangeTestCase {
 
     /// The workbook zipped again (with true CRCs, so the damage reaches the XML) after `mutate`
     /// changes one part: the sheet most often.
-    static func rezip(_ parts: [(String, Data)], using rng: inout SeededGenerator,
-                      _ mutate: (Data, inout SeededGenerator) -> Data) -> Data {
+    static func rezip(_ parts: [(String, Data)], using rng: inout SampleRandom,
+                      _ mutate: (Data, inout SampleRandom) -> Data) -> Data {
         let target = Int.random(in: 0..<4, using: &rng) == 0 ? Int.random(in: 0..<parts.count, using: &rng) : parts.count - 1
         let deflate = Bool.random(using: &rng)
         return TestZip.archive(parts.enumerated().map { i, part in
@@ -92,7 +80,7 @@ final class XLSXFuzzTests: ExchangeTestCase {
     }
 
     /// One to three edits of the XML: a span deleted or repeated, a token inserted, a number changed.
-    static func editXML(_ data: Data, using rng: inout SeededGenerator) -> Data {
+    static func editXML(_ data: Data, using rng: inout SampleRandom) -> Data {
         var bytes = [UInt8](data)
         for _ in 0..<Int.random(in: 1...3, using: &rng) {
             guard !bytes.isEmpty else { break }

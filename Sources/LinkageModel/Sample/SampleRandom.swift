@@ -3,7 +3,7 @@
 /// Swift's own random APIs are never used: the same seed must give the same register on every
 /// machine and every run. Each county gets its own stream (`SampleRandom(seed:stream:)`), so what
 /// one county draws never shifts what another draws.
-struct SampleRandom {
+struct SampleRandom: RandomNumberGenerator {
     private var s0: UInt64
     private var s1: UInt64
     private var s2: UInt64
