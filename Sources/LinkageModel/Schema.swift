@@ -13,18 +13,21 @@ import GRDB
 /// - `3-audit` (``createAudit(_:)``): the audit log, written by triggers on every table.
 /// - `4-audit-chain` (``createAuditChain(_:)``): sessions sealed at commit over a range of change
 ///   ids, a hash chain over the log, and the existing log sealed as it stands.
+/// - `5-dated-rules` (``createDatedRules(_:)``): each rule row in force from a date until a date,
+///   and the six actions' minimums and the plan's other numbers as rules too.
 public enum Schema {
     public static let migrations: [Migration] = [
         Migration("1-register", apply: createRegister),
         Migration("2-rules", apply: createRules),
         Migration("3-audit", apply: createAudit),
         Migration("4-audit-chain", apply: createAuditChain),
+        Migration("5-dated-rules", apply: createDatedRules),
     ]
 
     public static var currentVersion: Int { migrations.count }
 
     /// The tables each step creates, in creation order.
-    public static let tablesByStep: [[String]] = [registerTables, ruleTables, auditTables, auditChainTables]
+    public static let tablesByStep: [[String]] = [registerTables, ruleTables, auditTables, auditChainTables, datedRuleTables]
 
     /// Every table of a current register, in creation order (GRDB's own `grdb_migrations` aside).
     public static var tables: [String] { tablesByStep.flatMap { $0 } }

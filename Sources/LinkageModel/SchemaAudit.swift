@@ -7,6 +7,9 @@ import GRDB
 extension Schema {
     static let auditTables = ["audit_session", "audit_change"]
 
+    /// Every table whose changes the audit log records: the register and its rules.
+    static var auditedTables: [String] { registerTables + ruleTables + datedRuleTables }
+
     static func createAudit(_ db: Database) throws {
         try db.execute(sql: """
             CREATE TABLE audit_session (
@@ -50,7 +53,7 @@ extension Schema {
 
     /// Drops the triggers ``createAuditTriggers(_:)`` made.
     public static func dropAuditTriggers(_ db: Database) throws {
-        for table in registerTables + ruleTables {
+        for table in auditedTables {
             for change in ["insert", "update", "delete"] {
                 try db.execute(sql: "DROP TRIGGER IF EXISTS audit_\(table)_\(change)")
             }
@@ -60,7 +63,8 @@ extension Schema {
     /// `session` is the SQL of the session_id written: step 3's "latest open session" lookup, which
     /// a released step keeps, or NULL from step 4 on.
     static func createAuditTriggers(_ db: Database, session: String) throws {
-        for table in registerTables + ruleTables {
+        // A step's tables exist from that step on: an earlier step's triggers cover what it had.
+        for table in auditedTables where try db.tableExists(table) {
             let columns = try db.columns(in: table).map(\.name)
             func json(_ row: String) -> String {
                 "json_object(" + columns.map { "'\($0)', \(row).\($0)" }.joined(separator: ", ") + ")"

@@ -9,8 +9,8 @@ struct ExportCommand: ParsableCommand {
         discussion: """
             TABLE is a table of the register (household) or a collection of the query API \
             (households, communities …), in id order; --sql runs a SELECT instead; --check NAME \
-            exports the violations of a rule (coverage, village_coverage, quotas, household_visits, \
-            village_visits) as of --as-of and for --year. The format is \
+            exports the findings of one check of `linkage check` (\(Checks.all.map(\.name).joined(separator: ", "))) \
+            as of --as-of and for --year, as `linkage check --only NAME` finds them. The format is \
             --format, else the extension of -o, else CSV. Resident IDs and phone numbers are masked \
             unless --show-pii. In CSV, text that a spreadsheet would run as a formula (beginning \
             with = + - @, a tab or a carriage return) gets a ' before it unless --raw-cells. The \
@@ -26,13 +26,13 @@ struct ExportCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("A SELECT statement to export instead of a table.", valueName: "query"))
     var sql: String?
 
-    @Option(name: .long, help: ArgumentHelp("A rule check to export its violations: \(RuleChecks.all.map(\.name).joined(separator: ", ")).", valueName: "name"))
+    @Option(name: .long, help: ArgumentHelp("A check whose findings to export: \(Checks.all.map(\.name).joined(separator: ", ")).", valueName: "name"))
     var check: String?
 
-    @Option(name: .long, help: ArgumentHelp("With --check: the year whose visits count (default: this year).", valueName: "year"))
+    @Option(name: .long, help: ArgumentHelp("With --check: the year whose visits count (default: the year of --as-of).", valueName: "year"))
     var year: Int?
 
-    @Option(name: .customLong("as-of"), help: ArgumentHelp("With --check: the day links are asked about (default: today, or the last day of --year).", valueName: "date"))
+    @Option(name: .customLong("as-of"), help: ArgumentHelp("With --check: the day links are asked about (default: the last day of --year, else today).", valueName: "date"))
     var asOf: String?
 
     @Option(name: .long, help: ArgumentHelp("csv, json, markdown or xlsx (default: from -o, else csv).", valueName: "format"))
@@ -60,8 +60,15 @@ struct ExportCommand: ParsableCommand {
         do {
             registerFiles = try register.queue.read { db in try ExportTarget.databaseFiles(db) } + [register.path]
             if let output { try ExportTarget.refuse(output, ifItIsAFileOf: registerFiles) }
-            rows = try register.queue.read { db in try ExportTable.query(db, sql: query.sql, arguments: query.arguments) }
+            rows = try register.queue.read { db in
+                if let check, let rule = Checks.named(check) {
+                    return try Checks.table(db, [rule], try CheckPeriod(year: year, asOf: asOf)).0
+                }
+                return try ExportTable.query(db, sql: query.sql, arguments: query.arguments)
+            }
         } catch let e as ExchangeError {
+            throw Failure.input(e.message)
+        } catch let e as QueryError {
             throw Failure.input(e.message)
         } catch {
             throw Failure.input("the query failed: \(error)")
@@ -100,16 +107,15 @@ struct ExportCommand: ParsableCommand {
     func statement() throws -> (sql: String, arguments: [SQLValue]) {
         if let check {
             guard table == nil, sql == nil else { throw Failure.input("give a table, --sql or --check, one of them") }
-            guard let rule = RuleChecks.named(check) else {
-                throw Failure.input("unknown check '\(check)'; the checks are \(RuleChecks.all.map(\.name).joined(separator: ", "))")
+            guard let rule = Checks.named(check) else {
+                throw Failure.input("unknown check '\(check)'; the checks are \(Checks.all.map(\.name).joined(separator: ", "))")
             }
-            let today = DateText.today()
-            let year = self.year ?? Int(today.prefix(4))!
-            let day: String
-            do { day = try asOf.map { try DateText.check($0, field: "--as-of") } ?? (self.year != nil ? String(format: "%04d-12-31", year) : today) }
-            catch { throw Failure.input("\(error)") }
-            let bound = rule.statement(asOf: day, year: year)
-            return (bound.text, bound.arguments)
+            do {
+                let bound = rule.statement(try CheckPeriod(year: year, asOf: asOf))
+                return (bound.text, bound.arguments)
+            } catch let e as QueryError {
+                throw Failure.input(e.message)
+            }
         }
         switch (table, sql) {
         case (nil, nil): throw Failure.input("give a table to export (such as households) or --sql QUERY")

@@ -1,7 +1,8 @@
 import Foundation
 import XCTest
 
-/// `linkage export --check NAME`: the violations of a rule, as rows.
+/// `linkage check` and `linkage export --check NAME`: the findings of the rules engine, held
+/// against hand-written SQL on a small register, and the exit codes cron relies on.
 final class CheckExportTests: LinkageCLITestCase {
     override func setUpWithError() throws {
         try super.setUpWithError()
@@ -21,38 +22,84 @@ final class CheckExportTests: LinkageCLITestCase {
             """)
     }
 
+    /// CSV lines of the findings of one check (header first).
     private func rows(_ check: String, _ extra: String...) throws -> [String] {
         let r = try LinkageProcess.run(["--db", "test.db", "export", "--check", check] + extra, in: directory, environment: nil, stdin: nil)
         XCTAssertEqual(r.exitCode, 0, "\(r)")
         return r.stdout.components(separatedBy: "\r\n").filter { !$0.isEmpty } // CSV lines end in CRLF
     }
 
-    func testCoverageListsWhatTheQueryAPICallsUnlinked() throws {
+    private func count(_ sql: String) throws -> Int {
+        Int(try sqlite3("test.db", sql).trimmingCharacters(in: .whitespacesAndNewlines))!
+    }
+
+    func testCoverageFindsWhatHandWrittenSQLFinds() throws {
         let coverage = try rows("coverage", "--as-of", "2012-06-30")
-        XCTAssertEqual(coverage.first, "household_id,township,village,kind,head_name,resident_id")
-        XCTAssertEqual(coverage.count - 1, 13)
+        XCTAssertEqual(coverage.first, "check,severity,subject,area,expected,actual,message,subject_table,subject_id")
+        let households = coverage.filter { $0.hasSuffix(",household,\($0.split(separator: ",").last!)") && $0.contains("no cadre linked") }
+        XCTAssertEqual(households.count, try count("""
+            SELECT count(*) FROM household h WHERE NOT (h.exit_year IS NOT NULL AND h.exit_year <= 2012 AND h.food_secure AND h.clothing_secure
+                AND h.education_secured AND h.medical_secured AND h.housing_secured)
+              AND NOT EXISTS (SELECT 1 FROM link l WHERE l.household_id = h.id AND l.cadre_id IS NOT NULL
+                              AND l.start_date <= '2012-06-30' AND (l.end_date IS NULL OR l.end_date > '2012-06-30'))
+            """))
+        XCTAssertEqual(households.count, 13)
         XCTAssertEqual(try evaluate("return households:unlinked('2012-06-30'):count()"), "13\n")
-        XCTAssertFalse(coverage.contains { $0.hasPrefix("1,") || $0.hasPrefix("2,") })
-        XCTAssertEqual(try rows("coverage", "--as-of", "2012-01-01").count - 1, 15, "before the links began")
-        XCTAssertEqual(try rows("village_coverage", "--as-of", "2012-06-30").count - 1, 3)
+        XCTAssertFalse(coverage.contains { $0.contains("household 1 ") || $0.contains("household 2 ") })
+        XCTAssertEqual(try rows("coverage", "--as-of", "2012-01-01").count - 1 - 3 - 1, 15, "before the links began: 15 households, 4 villages")
+        XCTAssertEqual(coverage.filter { $0.contains("no unit or leader linked") }.count, try count("""
+            SELECT count(*) FROM village v WHERE NOT (v.kind = 'village' AND v.poor = 0)
+              AND NOT EXISTS (SELECT 1 FROM link l WHERE l.village_id = v.id AND l.start_date <= '2012-06-30' AND (l.end_date IS NULL OR l.end_date > '2012-06-30'))
+            """))
     }
 
-    func testVisitsBelowTheStandardAreListedWithWhatWasNeeded() throws {
-        let visits = try rows("household_visits", "--year", "2012")
-        XCTAssertEqual(visits, ["cadre_id,cadre,household_id,head_name,visits,need_visits,days,need_days,talks,need_talks",
-                                "1,李明,2,户主2,1,2,2.0,7.0,0,2"])
-        XCTAssertEqual(try rows("village_visits", "--year", "2012").dropFirst().first, "2,区财政局,1,窝驼村,0,4,0,30.0,0,2")
+    func testVisitsAreProRatedForALinkThatBeganInMarch() throws {
+        let visits = try rows("visits", "--year", "2012")
+        // Linked from 2012-03-01: 306 of 366 days, so 2 visits × 0.836 → 2, 7 days → 5.9, 2 talks → 2.
+        XCTAssertTrue(visits.contains("visits,warning,cadre 1 李明 → household 2 户主2,太京镇 石咀村,\"2 visits, 5.9 days, 2 talks\",\"1 visits, 2.0 days, 0 talks\",\"short of the cadre-household standard (三到) from 2012-01-01 to 2012-12-31, pro-rated for 306 of 366 days linked\",link,2"),
+                      visits.joined(separator: "\n"))
+        XCTAssertFalse(visits.contains { $0.contains("→ household 1 ") }, "household 1 was visited to the standard")
+        XCTAssertTrue(visits.contains { $0.hasPrefix("visits,warning,unit 2 区财政局 → village 1 窝驼村,太京镇,\"3 visits, 25.1 days, 2 publicity\",\"0 visits, 0.0 days, 0 publicity\"") },
+                      visits.joined(separator: "\n"))
     }
 
-    func testQuotasCompareLinksWithTheRoleTable() throws {
+    func testQuotasCompareLinksWithTheRuleInForce() throws {
         let quotas = try rows("quotas", "--as-of", "2012-06-30")
         // 李明 (township_principal) links 2 rural households and no village: under the 1 village.
-        XCTAssertTrue(quotas.contains("1,李明,太京镇人民政府,township_principal,under,2,2,0,0,0,1,0,0"), quotas.joined(separator: "\n"))
+        let line = "quotas,warning,cadre 1 李明,太京镇人民政府,\"villages 1, rural 2, communities 0, urban 0\",\"villages 0, rural 2, communities 0, urban 0\",township_principal: villages 0 < 1 (under),cadre,1"
+        XCTAssertTrue(quotas.contains(line), quotas.joined(separator: "\n"))
+        // A rule change from a day changes the findings from that day, with no code change.
+        let set = try linkage("--db", "test.db", "rules", "set", "quota", "role=township_principal", "villages=0", "--from", "2012-06-01")
+        XCTAssertEqual(set.exitCode, 0, "\(set)")
+        XCTAssertFalse(try rows("quotas", "--as-of", "2012-06-30").contains { $0.contains("cadre 1 李明") })
+        XCTAssertTrue(try rows("quotas", "--as-of", "2012-05-31").contains { $0.contains("cadre 1 李明") }, "the rule of May is kept")
+        XCTAssertEqual(try count("SELECT count(*) FROM audit_change WHERE table_name = 'quota_rule'"), 2, "the change is audited")
+    }
+
+    func testCheckExitsOneOnAnErrorAndSaysWhichYearItChecked() throws {
+        let all = try linkage("--db", "test.db", "check", "--as-of", "2012-06-30")
+        XCTAssertEqual(all.exitCode, 1, "households are uncovered: \(all)")
+        XCTAssertTrue(all.stderr.contains("checked 2012 as of 2012-06-30"), all.stderr)
+        XCTAssertTrue(all.stdout.contains("no cadre linked on 2012-06-30"), all.stdout)
+        let visits = try linkage("--db", "test.db", "check", "--year", "2012", "--only", "visits,staff")
+        XCTAssertEqual(visits.exitCode, 0, "warnings only: \(visits)")
+        XCTAssertTrue(visits.stderr.contains("checked 2012 as of 2012-12-31 (visits, staff): 0 errors"), visits.stderr)
+        let json = try linkage("--db", "test.db", "check", "--year", "2012", "--only", "visits", "--format", "json")
+        XCTAssertTrue(json.stdout.contains("\"check\":\"visits\"") || json.stdout.contains("\"check\": \"visits\""), json.stdout)
+    }
+
+    func testACheckForAYearWithNoRulesIsRefused() throws {
+        let r = try linkage("--db", "test.db", "check", "--year", "2011")
+        XCTAssertEqual(r.exitCode, 2)
+        XCTAssertTrue(r.stderr.contains("are in force on 2011-12-31; the rules of"), r.stderr)
     }
 
     func testUnknownCheckIsAnInputError() throws {
         let r = try linkage("--db", "test.db", "export", "--check", "nope")
         XCTAssertEqual(r.exitCode, 2)
-        XCTAssertTrue(r.stderr.contains("unknown check 'nope'; the checks are coverage, village_coverage, quotas"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("unknown check 'nope'; the checks are coverage, quotas, visits"), r.stderr)
+        let c = try linkage("--db", "test.db", "check", "--only", "coverage,nope")
+        XCTAssertEqual(c.exitCode, 2)
+        XCTAssertTrue(c.stderr.contains("unknown check 'nope'"), c.stderr)
     }
 }

@@ -68,8 +68,9 @@ final class SchemaRulesTests: XCTestCase {
             "unit village publicity ≥2",
             "cadre household talk ≥2",
         ])
+        // A second row in force on the same days: refused by the overlap trigger (step 5).
         f.assertRefused("INSERT INTO visit_standard (actor, target, kind, min_count) VALUES ('unit', 'village', 'visit', 6)",
-                        code: .SQLITE_CONSTRAINT_UNIQUE)
+                        code: .SQLITE_CONSTRAINT_TRIGGER)
     }
 
     /// Other counties set other numbers: the rules are data an analyst changes, within their checks.

@@ -80,7 +80,7 @@ final class SchemaTests: XCTestCase {
     static let expectedTables = [
         "area", "village", "household", "unit", "cadre", "link", "visit", "activity", "problem",
         "problem_followup", "survey", "quota_rule", "unit_quota_rule", "visit_standard", "indicator",
-        "indicator_value", "audit_session", "audit_change", "audit_chain",
+        "indicator_value", "audit_session", "audit_change", "audit_chain", "action_minimum", "rule_setting",
     ]
 
     private func userTables(_ db: Database) throws -> [String] {
@@ -100,16 +100,16 @@ final class SchemaTests: XCTestCase {
 
     func testNewRegisterIsAtTheCurrentVersionWithItsApplicationIDAndWAL() throws {
         let f = try SchemaFixture()
-        XCTAssertEqual(Schema.currentVersion, 4)
-        XCTAssertEqual(Schema.migrations.map(\.id), ["1-register", "2-rules", "3-audit", "4-audit-chain"])
-        XCTAssertEqual(try f.register.schemaVersion(), 4)
+        XCTAssertEqual(Schema.currentVersion, 5)
+        XCTAssertEqual(Schema.migrations.map(\.id), ["1-register", "2-rules", "3-audit", "4-audit-chain", "5-dated-rules"])
+        XCTAssertEqual(try f.register.schemaVersion(), 5)
         try f.register.queue.read { db in
             XCTAssertEqual(try Int32.fetchOne(db, sql: "PRAGMA application_id"), Register.applicationID)
             XCTAssertEqual(try String.fetchOne(db, sql: "PRAGMA journal_mode"), "wal")
             XCTAssertEqual(try Int.fetchOne(db, sql: "PRAGMA foreign_keys"), 1)
         }
         try f.reopen()
-        XCTAssertEqual(try f.register.schemaVersion(), 4, "reopening a current register changes nothing")
+        XCTAssertEqual(try f.register.schemaVersion(), 5, "reopening a current register changes nothing")
     }
 
     func testEveryTableIsStrictAndKeyedByIntegerID() throws {
@@ -121,12 +121,8 @@ final class SchemaTests: XCTestCase {
                 XCTAssertEqual(strict, 1, "\(table) is STRICT")
                 let keys = try Row.fetchAll(db, sql: "SELECT name, type FROM pragma_table_info(?) WHERE pk > 0",
                                             arguments: [table])
-                if ["quota_rule", "unit_quota_rule"].contains(table) {
-                    XCTAssertEqual(keys.count, 1, "\(table) has a one-column key")
-                } else {
-                    XCTAssertEqual(keys.map { [$0["name"] as String, $0["type"] as String] }, [["id", "INTEGER"]],
-                                   "\(table) is keyed by id INTEGER PRIMARY KEY")
-                }
+                XCTAssertEqual(keys.map { [$0["name"] as String, $0["type"] as String] }, [["id", "INTEGER"]],
+                               "\(table) is keyed by id INTEGER PRIMARY KEY")
             }
         }
     }

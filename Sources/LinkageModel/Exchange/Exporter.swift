@@ -159,3 +159,30 @@ public enum Exporter {
         }
     }
 }
+
+extension Exporter {
+    /// An aligned plain-text table for a terminal: columns padded by display width (Chinese
+    /// characters count two), cells cut at `maxCell` columns with "…".
+    public static func text(_ table: ExportTable, maxCell: Int = 60) -> String {
+        let cells = table.rows.map { $0.map { v -> String in
+            let s = text(v).replacingOccurrences(of: "\n", with: " ")
+            return s.truncated(to: maxCell)
+        } }
+        let widths = table.columns.indices.map { i in max(table.columns[i].displayWidth, cells.map { $0[i].displayWidth }.max() ?? 0) }
+        func line(_ row: [String]) -> String {
+            var s = zip(row, widths).map { $0.padded(to: $1) }.joined(separator: "  ")
+            while s.hasSuffix(" ") { s.removeLast() }
+            return s
+        }
+        return ([line(table.columns), line(widths.map { String(repeating: "-", count: $0) })] + cells.map(line)).joined(separator: "\n") + "\n"
+    }
+}
+
+extension ExportTable {
+    /// Rows already read (all with the same columns), as a table.
+    public static func rows(_ rows: [Row]) -> ExportTable {
+        guard let first = rows.first else { return ExportTable(columns: [], rows: []) }
+        let columns = Array(first.columnNames)
+        return ExportTable(columns: columns, rows: rows.map { row in (0..<columns.count).map { SQLValue(row[$0] as DatabaseValue) } })
+    }
+}

@@ -263,3 +263,22 @@ public enum SessionError: Error, CustomStringConvertible {
         }
     }
 }
+
+extension Register {
+    /// Runs `body` in one audited session, holding the write lock from the start: committed when
+    /// it returns, rolled back when it throws. For commands that change the register without a script.
+    public func write<T>(audit: AuditSource, _ body: (Database) throws -> T) throws -> T {
+        try queue.inDatabase { db in
+            let session = try RegisterSession(db: db, audit: audit, busyTimeout: busyTimeout)
+            try session.begin(immediate: true)
+            do {
+                let value = try body(db)
+                try session.commit()
+                return value
+            } catch {
+                session.rollback()
+                throw error
+            }
+        }
+    }
+}

@@ -1,0 +1,138 @@
+import Foundation
+import GRDB
+
+/// The day and year a check asks about. Links and quotas are taken on `asOf`; visits and
+/// activities count from the first of `year` to `periodEnd` (the year's end, or `asOf` when that
+/// falls inside the year, so a weekly check in June expects half a year's visits).
+public struct CheckPeriod: Sendable, Equatable {
+    public let year: Int
+    public let asOf: String
+    public var yearStart: String { String(format: "%04d-01-01", year) }
+    public var yearEnd: String { String(format: "%04d-12-31", year) }
+    public var periodEnd: String { min(asOf, yearEnd) }
+    public var daysInYear: Int { (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 366 : 365 }
+
+    /// Without a year, the year of `asOf`; without `asOf`, the last day of the year (or today
+    /// when neither is given). A day before the year is refused: its visits have not happened.
+    public init(year: Int? = nil, asOf: String? = nil, today: String = DateText.today()) throws {
+        if let asOf { _ = try DateText.check(asOf, field: "as_of") }
+        if let year, !(1980...2100).contains(year) { throw QueryError("year must be between 1980 and 2100; got \(year)") }
+        let day = asOf ?? year.map { String(format: "%04d-12-31", $0) } ?? today
+        self.asOf = day
+        self.year = year ?? Int(day.prefix(4))!
+        if day < yearStart {
+            throw QueryError("as_of \(day) is before the year \(self.year) it checks; give a day in or after it")
+        }
+    }
+
+    /// The values of ?1 … ?5 in every check's SQL.
+    var arguments: [SQLValue] {
+        [.text(asOf), .text(yearStart), .text(periodEnd), .integer(Int64(daysInYear)), .text(yearEnd)]
+    }
+}
+
+/// One rule of DOMAIN.md held against the register: an SQL statement whose rows are findings,
+/// with the columns of ``Check/columns`` in that order.
+///
+/// Parameters: ?1 the day links and quotas are taken on, ?2 the first day of the year, ?3 the
+/// last day whose visits and activities count, ?4 the days of the year, ?5 its last day.
+public struct Check: Sendable {
+    public let name: String
+    public let title: String
+    /// The rule kinds it reads: a day with none of them in force is refused, not "all well".
+    public let rules: [String]
+    let sql: String
+
+    /// What every finding says: which check, how bad (error, warning, info), about what, where,
+    /// what the rule expects and what the register has, in words; and the record it is about.
+    public static let columns = ["check", "severity", "subject", "area", "expected", "actual", "message", "subject_table", "subject_id"]
+
+    public static let severities = ["error", "warning", "info"]
+
+    public func statement(_ period: CheckPeriod) -> BoundSQL {
+        // SQLite counts parameters up to the highest one named; GRDB wants exactly that many.
+        let used = (1...period.arguments.count).last { sql.contains("?\($0)") } ?? 0
+        return BoundSQL(text: sql, arguments: Array(period.arguments.prefix(used)))
+    }
+
+    /// Refuses a period with no rules in force for this check.
+    public func requireRules(_ db: Database, _ period: CheckPeriod) throws {
+        for name in rules {
+            let kind = try RuleBook.kind(name)
+            try RuleBook.requireRules(db, kind, on: name == "quota" || name == "unit_quota" || name == "setting" ? period.asOf : period.periodEnd)
+        }
+    }
+
+    /// Runs the check, handing each finding to `body` as it is read (nothing is held).
+    public func run(_ db: Database, _ period: CheckPeriod, _ body: (Row) throws -> Void) throws {
+        try requireRules(db, period)
+        let bound = statement(period)
+        let cursor = try Row.fetchCursor(db, sql: bound.text, arguments: StatementArguments(bound.arguments.map(\.databaseValue)))
+        while let row = try cursor.next() { try body(row) }
+    }
+}
+
+/// What a set of checks found, by severity.
+public struct CheckSummary: Sendable, Equatable {
+    public var counts: [String: Int] = [:]
+    public var byCheck: [String: Int] = [:]
+    public var errors: Int { counts["error", default: 0] }
+    public var total: Int { counts.values.reduce(0, +) }
+
+    public init() {}
+
+    public mutating func add(check: String, severity: String) {
+        counts[severity, default: 0] += 1
+        byCheck[check, default: 0] += 1
+    }
+}
+
+public enum Checks {
+    /// Every check, in the order `check.all` runs them.
+    public static var all: [Check] {
+        [coverage, quotas, visits, actions, outcomes, problems, staff]
+    }
+
+    public static func named(_ name: String) -> Check? { all.first { $0.name == name } }
+
+    /// Names a user may give, checked: each unknown name is refused with the list.
+    public static func select(_ names: [String]) throws -> [Check] {
+        if names.isEmpty { return all }
+        return try names.map { name in
+            guard let c = named(name) else {
+                throw QueryError("unknown check '\(name)'; the checks are \(all.map(\.name).joined(separator: ", "))")
+            }
+            return c
+        }
+    }
+
+    /// Runs `checks` for `period`, handing each finding to `body`; returns the counts.
+    @discardableResult
+    public static func run(_ db: Database, _ checks: [Check], _ period: CheckPeriod, _ body: (Row) throws -> Void) throws -> CheckSummary {
+        for c in checks { try c.requireRules(db, period) }
+        var summary = CheckSummary()
+        for c in checks {
+            try c.run(db, period) { row in
+                summary.add(check: row["check"], severity: row["severity"])
+                try body(row)
+            }
+        }
+        return summary
+    }
+}
+
+extension Checks {
+    /// The findings of `checks` as a table to export, keeping those at `minSeverity` or worse,
+    /// and the counts of all of them (the exit code of `linkage check` looks at every error).
+    public static func table(_ db: Database, _ checks: [Check], _ period: CheckPeriod, minSeverity: String = "info") throws -> (ExportTable, CheckSummary) {
+        guard let floor = Check.severities.firstIndex(of: minSeverity) else {
+            throw QueryError("unknown severity '\(minSeverity)'; the severities are \(Check.severities.joined(separator: ", "))")
+        }
+        var rows: [[SQLValue]] = []
+        let summary = try run(db, checks, period) { row in
+            guard let rank = Check.severities.firstIndex(of: row["severity"]), rank <= floor else { return }
+            rows.append((0..<Check.columns.count).map { SQLValue(row[$0] as DatabaseValue) })
+        }
+        return (ExportTable(columns: Check.columns, rows: rows), summary)
+    }
+}

@@ -1,0 +1,113 @@
+/// The checks of who is linked: 全面覆盖 and 不脱钩, 联系方式 (quotas of cadres and units), and
+/// staff who may not hold links. Every condition comes from DomainFilter and every number from
+/// the rule tables in force on the day (RuleBook).
+extension Checks {
+    typealias D = DomainFilter
+
+    /// `household 12 王五`: how a finding names its record.
+    static func subject(_ label: String, _ alias: String, _ name: String) -> String {
+        "'\(label) ' || \(alias).id || ' ' || \(alias).\(name)"
+    }
+
+    static let householdArea = "(SELECT a.name || ' ' || v.name FROM village AS v JOIN area AS a ON a.id = v.area_id WHERE v.id = h.village_id)"
+    static let villageArea = "(SELECT a.name FROM area AS a WHERE a.id = v.area_id)"
+    static let villageSubject = "CASE v.kind WHEN 'village' THEN 'village ' ELSE 'community ' END || v.id || ' ' || v.name"
+
+    public static let coverage = Check(name: "coverage", title: "every poor village, community and household linked (全面覆盖), until the target is met (不脱钩)",
+                                       rules: ["setting"], sql: """
+        SELECT 'coverage' AS "check", 'error' AS severity, \(subject("household", "h", "head_name")) AS subject,
+               \(householdArea) AS area, '≥ 1 cadre' AS expected, '0' AS actual,
+               CASE WHEN last.end_reason = '脱贫'
+                    THEN 'unhooked on ' || last.end_date || ' (脱贫) before the target was met: a household stays linked until it has exited and 两不愁三保障 are all met (不脱钩); link a cadre again'
+                    ELSE 'no cadre linked on ' || ?1 || ' (全面覆盖); link one (cadre:link) or propose links with assign.households' END AS message,
+               'household' AS subject_table, h.id AS subject_id
+        FROM household AS h
+        LEFT JOIN link AS last ON last.id = (SELECT max(x.id) FROM link AS x WHERE x.household_id = h.id AND x.cadre_id IS NOT NULL AND x.end_date <= ?1)
+        WHERE NOT \(D.householdCovered("h", on: "?1"))
+        UNION ALL
+        SELECT 'coverage', 'error', \(villageSubject), \(villageArea), '≥ 1 unit or leader', '0',
+               'no unit or leader linked on ' || ?1 || ' (全面覆盖); link one (unit:link) or propose links with assign.villages',
+               'village', v.id
+        FROM village AS v
+        WHERE NOT \(D.villageCovered("v", on: "?1"))
+        UNION ALL
+        SELECT 'coverage', 'error', \(subject("household", "h", "head_name")), \(householdArea),
+               '≤ ' || CAST(most.value AS INTEGER) || ' cadres', held.n,
+               'linked to ' || held.n || ' cadres on ' || ?1 || '; a household is linked by one or two (household_cadres_max = ' || CAST(most.value AS INTEGER) || '): end the extra links',
+               'household', h.id
+        FROM (SELECT l.household_id, count(*) AS n FROM link AS l
+              WHERE l.household_id IS NOT NULL AND l.cadre_id IS NOT NULL AND \(D.activeLink("l", on: "?1"))
+              GROUP BY l.household_id) AS held
+        JOIN rule_setting AS most ON most.name = 'household_cadres_max' AND \(RuleBook.inForce("most", on: "?1"))
+        JOIN household AS h ON h.id = held.household_id
+        WHERE held.n > most.value
+        """)
+
+    /// The four counts of a cadre's links and of a quota row, as text.
+    static func counts(_ t: String) -> String {
+        "'villages ' || \(t)v || ', rural ' || \(t)r || ', communities ' || \(t)c || ', urban ' || \(t)u"
+    }
+
+    static func offBy(_ label: String, _ held: String, _ quota: String) -> String {
+        "CASE WHEN \(held) > \(quota) THEN '\(label) ' || \(held) || ' > ' || \(quota) || ' (over); ' WHEN \(held) < \(quota) THEN '\(label) ' || \(held) || ' < ' || \(quota) || ' (under); ' ELSE '' END"
+    }
+
+    public static let quotas = Check(name: "quotas", title: "cadres and units link what their quota says (联系方式)",
+                                     rules: ["quota", "unit_quota"], sql: """
+        WITH held AS (
+            SELECT l.cadre_id AS id,
+                   count(CASE WHEN v.kind = 'village' THEN 1 END) AS hv,
+                   count(CASE WHEN h.kind = 'rural' THEN 1 END) AS hr,
+                   count(CASE WHEN v.kind = 'community' THEN 1 END) AS hc,
+                   count(CASE WHEN h.kind = 'urban' THEN 1 END) AS hu
+            FROM link AS l LEFT JOIN household AS h ON h.id = l.household_id LEFT JOIN village AS v ON v.id = l.village_id
+            WHERE l.cadre_id IS NOT NULL AND \(D.activeLink("l", on: "?1"))
+            GROUP BY l.cadre_id),
+        cmp AS (
+            SELECT c.id, c.name, c.role, c.unit_id, q.id AS rule,
+                   coalesce(held.hv, 0) AS hv, coalesce(held.hr, 0) AS hr, coalesce(held.hc, 0) AS hc, coalesce(held.hu, 0) AS hu,
+                   q.villages AS qv, q.rural_households AS qr, q.communities AS qc, q.urban_households AS qu
+            FROM cadre AS c
+            LEFT JOIN held ON held.id = c.id
+            LEFT JOIN quota_rule AS q ON q.role = c.role AND \(RuleBook.inForce("q", on: "?1"))
+            WHERE c.role IS NOT NULL AND \(D.eligibleCadre("c", on: "?1"))),
+        unit_held AS (
+            SELECT l.unit_id AS id, count(*) AS n
+            FROM link AS l JOIN village AS v ON v.id = l.village_id AND v.kind = 'village' AND v.poor = 1
+            WHERE l.unit_id IS NOT NULL AND \(D.activeLink("l", on: "?1"))
+            GROUP BY l.unit_id)
+        SELECT 'quotas' AS "check",
+               CASE WHEN rule IS NULL OR hv > qv OR hr > qr OR hc > qc OR hu > qu THEN 'error' ELSE 'warning' END AS severity,
+               'cadre ' || cmp.id || ' ' || cmp.name AS subject, (SELECT name FROM unit WHERE id = cmp.unit_id) AS area,
+               CASE WHEN rule IS NULL THEN 'a quota rule for ' || role ELSE \(counts("q")) END AS expected,
+               \(counts("h")) AS actual,
+               CASE WHEN rule IS NULL THEN 'no quota rule for role ' || role || ' is in force on ' || ?1 || '; add one (rules.set)'
+                    ELSE role || ': ' || rtrim(\(offBy("villages", "hv", "qv")) || \(offBy("rural households", "hr", "qr")) || \(offBy("communities", "hc", "qc")) || \(offBy("urban households", "hu", "qu")), '; ') END AS message,
+               'cadre' AS subject_table, cmp.id AS subject_id
+        FROM cmp
+        WHERE rule IS NULL OR hv <> qv OR hr <> qr OR hc <> qc OR hu <> qu
+        UNION ALL
+        SELECT 'quotas', CASE WHEN coalesce(unit_held.n, 0) < q.villages THEN 'error' ELSE 'warning' END,
+               'unit ' || u.id || ' ' || u.name, coalesce((SELECT name FROM area WHERE id = u.area_id), u.kind),
+               q.villages || ' poor village' || CASE WHEN q.villages = 1 THEN '' ELSE 's' END, coalesce(unit_held.n, 0),
+               u.kind || ' units link ' || q.villages || ' poor village' || CASE WHEN q.villages = 1 THEN '' ELSE 's' END || ' each (unit_quota_rule); this one links ' || coalesce(unit_held.n, 0) || ' on ' || ?1,
+               'unit', u.id
+        FROM unit AS u
+        JOIN unit_quota_rule AS q ON q.unit_kind = u.kind AND q.villages > 0 AND \(RuleBook.inForce("q", on: "?1"))
+        LEFT JOIN unit_held ON unit_held.id = u.id
+        WHERE coalesce(unit_held.n, 0) <> q.villages
+        """)
+
+    public static let staff = Check(name: "staff", title: "excluded or departed cadres who still hold links", rules: [], sql: """
+        SELECT 'staff' AS "check", 'error' AS severity, 'cadre ' || c.id || ' ' || c.name AS subject,
+               (SELECT name FROM unit WHERE id = c.unit_id) AS area, '0 links' AS expected, held.n || ' links' AS actual,
+               CASE WHEN c.excluded IS NOT NULL
+                    THEN 'excluded staff (' || c.excluded || ': 教师、医务人员、企业职工、机关工勤人员 do not link) yet holds ' || held.n || ' links on ' || ?1 || '; end them (link:close) and link eligible cadres'
+                    ELSE 'left on ' || c.left_on || ' yet holds ' || held.n || ' links on ' || ?1 || '; hand them over (cadre:handover)' END AS message,
+               'cadre' AS subject_table, c.id AS subject_id
+        FROM (SELECT l.cadre_id, count(*) AS n FROM link AS l
+              WHERE l.cadre_id IS NOT NULL AND \(D.activeLink("l", on: "?1")) GROUP BY l.cadre_id) AS held
+        JOIN cadre AS c ON c.id = held.cadre_id
+        WHERE NOT (\(D.eligibleCadre("c", on: "?1")))
+        """)
+}

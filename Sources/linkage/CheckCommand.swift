@@ -1,0 +1,96 @@
+import ArgumentParser
+import Foundation
+import LinkageModel
+
+/// `linkage check`: the rules held against the register, for cron — exit 1 when an error-severity
+/// finding exists, 0 otherwise — and the findings as a table or a file.
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Hold the register to the rules: coverage, quotas, visits, actions, outcomes, problems, staff.",
+        discussion: """
+            Links and quotas are taken on --as-of; visits and activities count from the first of \
+            --year to the end of the year, or to --as-of when that falls inside it (a check in June \
+            expects half a year's visits). Without --year, the year of --as-of; without either, \
+            today. The rules are those in force on that day (linkage rules). Findings print as a \
+            table, or in --format (csv, json, markdown, xlsx) to -o FILE; a summary goes to stderr. \
+            Exit codes: 0 no error-severity finding, 1 at least one, 2 usage or input error.
+            """)
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(name: .long, help: ArgumentHelp("The year whose visits and activities count (default: the year of --as-of).", valueName: "year"))
+    var year: Int?
+
+    @Option(name: .customLong("as-of"), help: ArgumentHelp("The day links and quotas are taken on (default: the end of --year, else today).", valueName: "date"))
+    var asOf: String?
+
+    @Option(name: .long, parsing: .upToNextOption, help: ArgumentHelp("Run only these checks (\(Checks.all.map(\.name).joined(separator: ", "))); commas or spaces.", valueName: "check"))
+    var only: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("List findings of this severity or worse: error, warning or info (default info). The exit code counts every error.", valueName: "severity"))
+    var severity = "info"
+
+    @Option(name: .long, help: ArgumentHelp("table, csv, json, markdown or xlsx (default: from -o, else table).", valueName: "format"))
+    var format: String?
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("The file to write (default: standard output).", valueName: "file"))
+    var output: String?
+
+    @Flag(name: .customLong("show-pii"), help: "Print resident IDs and phone numbers whole (masked by default).")
+    var showPII = false
+
+    func run() throws {
+        let names = only.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty }
+        let format = try chosenFormat()
+        let register = try database.open(mode: .readOnly)
+        let protected = try register.queue.read { db in try ExportTarget.databaseFiles(db) } + [register.path]
+        if let output { do { try ExportTarget.refuse(output, ifItIsAFileOf: protected) } catch let e as ExchangeError { throw Failure.input(e.message) } }
+        var (table, summary, period): (ExportTable, CheckSummary, CheckPeriod)
+        do {
+            period = try CheckPeriod(year: year, asOf: asOf)
+            let checks = try Checks.select(names)
+            (table, summary) = try register.queue.read { db in try Checks.table(db, checks, period, minSeverity: severity) }
+        } catch let e as QueryError {
+            throw Failure.input(e.message)
+        }
+        if !showPII { table = table.masked() }
+        do {
+            switch (format, output) {
+            case (nil, _): print(Exporter.text(table), terminator: "")
+            case (let f?, let path?): try Exporter.write(table, format: f, to: path, sheetName: "findings", protecting: protected)
+            case (.csv?, nil): FileHandle.standardOutput.write(Exporter.csv(table))
+            case (.json?, nil): print(Exporter.json(table), terminator: "")
+            case (.markdown?, nil): print(Exporter.markdown(table), terminator: "")
+            case (.xlsx?, nil): throw Failure.input("xlsx is a file format; give -o FILE.xlsx")
+            }
+        } catch let e as ExchangeError {
+            throw Failure.input(e.message)
+        }
+        let counts = Check.severities.map { "\(summary.counts[$0, default: 0]) \($0 == "info" ? "info" : $0 + (summary.counts[$0, default: 0] == 1 ? "" : "s"))" }
+        let line = "checked \(period.year) as of \(period.asOf) (\((names.isEmpty ? Checks.all.map(\.name) : names).joined(separator: ", "))): \(counts.joined(separator: ", "))\(output.map { "; findings in \($0)" } ?? "")"
+        // Exit 1 says an error-severity finding exists: what cron alerts on.
+        if summary.errors > 0 { throw Failure(code: 1, message: line) }
+        FileHandle.standardError.write(Data("linkage: \(line)\n".utf8))
+    }
+
+    /// nil: the aligned text table.
+    func chosenFormat() throws -> ExportFormat? {
+        if let format {
+            let name = format.lowercased()
+            if name == "table" || name == "text" {
+                guard output == nil else { throw Failure.input("a table is for the terminal; give -o a .csv, .json, .md or .xlsx file, or --format") }
+                return nil
+            }
+            guard let f = ExportFormat(rawValue: name == "md" ? "markdown" : name) else {
+                throw Failure.input("unknown format '\(format)'; the formats are table, \(ExportFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            return f
+        }
+        guard let output else { return nil }
+        guard let f = ExportFormat(path: output) else {
+            throw Failure.input("cannot tell the format of \(output) from its extension; give --format csv, json, markdown or xlsx")
+        }
+        return f
+    }
+}
