@@ -111,6 +111,7 @@ final class ExchangeModule {
         }
         let columns: [String]
         if let wanted { columns = wanted }
+        else if let declared = declaredColumns(call) { columns = declared.filter(keys.contains) + keys.subtracting(declared).sorted() }
         else if let recordTable, let info = queries.schema[recordTable] { columns = info.columnNames }
         else { columns = order(keys) }
         var rows: [[SQLValue]] = []
@@ -128,6 +129,16 @@ final class ExchangeModule {
         guard lua_rawgeti(L, 1, 1) == LUA_TTABLE, lua_getmetatable(L, -1) != 0 else { return nil }
         guard lua_getfield(L, -1, "__table") == LUA_TSTRING else { return nil }
         return call.stack.string(at: -1)
+    }
+
+    /// The column order the first row's metatable declares (`__columns`, as findings do).
+    private func declaredColumns(_ call: LuaCall) -> [String]? {
+        let L = call.L
+        let base = lua_gettop(L)
+        defer { lua_settop(L, base) }
+        guard lua_rawgeti(L, 1, 1) == LUA_TTABLE, lua_getmetatable(L, -1) != 0 else { return nil }
+        guard lua_getfield(L, -1, "__columns") == LUA_TTABLE, case .array(let list) = call.value(-1) else { return nil }
+        return list.compactMap(\.stringValue)
     }
 
     /// Keys in the order of the table whose columns they are (the smallest that has them all),

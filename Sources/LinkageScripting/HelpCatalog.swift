@@ -14,6 +14,8 @@ public enum HelpCatalog {
 
           db            raw SQL: db.query, db.rows, db.exec, db.value, db.transaction
           export        export.csv, export.json, export.markdown, export.xlsx;  import.check
+          check         check.all{ year = 2012 }, check.coverage … check.staff: the plan's rules held
+                        against the register, as findings;  rules.get/set: the rules, dated
           collections   areas villages communities households units cadres links visits
                         activities problems surveys — queries that run as one SQL statement
           records       rows of a collection: fields, relations (h.village.area.name), methods
@@ -94,9 +96,9 @@ public enum HelpCatalog {
         HelpEntry(key: "linked", usage: "households:linked(date)   households:unlinked(date)",
                   summary: "Households with (without) an active link to a cadre on the date (default linkage.as_of()).",
                   example: "cadres:get(1):link(households:get(1), '2012-03-01')\nassert(households:linked('2012-06-30'):count() == 1 and households:unlinked():count() == 14)"),
-        HelpEntry(key: "uncovered", usage: "villages:uncovered(date)   communities:uncovered(date)",
-                  summary: "Villages or communities with no active link from a unit or cadre on the date (全面覆盖).",
-                  example: "units:get(2):link(villages:get(1), '2012-03-01')\nassert(villages:uncovered():count() == 2)"),
+        HelpEntry(key: "uncovered", usage: "villages:uncovered(date)   communities:uncovered(date)   households:uncovered(date)",
+                  summary: "What the coverage check finds uncovered on the date (全面覆盖): poor villages and communities with no active link from a unit or cadre; households with no active cadre link that have not met the target (exited and 两不愁三保障 all met: 不脱钩). The same as where{ covered = false }.",
+                  example: "units:get(2):link(villages:get(1), '2012-03-01')\nassert(villages:uncovered():count() == 2)\nassert(households:uncovered('2012-06-30'):count() == #check.coverage{ as_of = '2012-06-30' } - 3)"),
         HelpEntry(key: "eligible", usage: "cadres:eligible(date)",
                   summary: "Cadres who may link households: not excluded staff (teachers, medical, enterprise, logistics), still serving.",
                   example: "assert(cadres:eligible():count() == 4)"),
@@ -152,6 +154,25 @@ public enum HelpCatalog {
         HelpEntry(key: "linkage.as_of", usage: "linkage.as_of(date) --> date",
                   summary: "Sets (or, without an argument, tells) the date that linked, uncovered, eligible, active and record:cadres() ask about when none is given.",
                   example: "linkage.as_of('2012-12-31')\nassert(linkage.as_of() == '2012-12-31')"),
+        // the rules engine
+        HelpEntry(key: "check.all", usage: "check.all{ year = 2012, as_of = date, severity = 'warning', only = { 'coverage', … } } --> findings",
+                  summary: "Holds the register to every rule of the plan and returns the findings: a list of { check, severity ('error', 'warning', 'info'), subject, area, expected, actual, message, subject_table, subject_id }, which prints as a table and exports with export.*. Links and quotas are taken on as_of; visits and activities count from the first of year to its end, or to as_of inside the year. Without year, the year of as_of; without either, linkage.as_of(). The rules are those in force that day (rules.get); a day with none is an error. severity keeps that severity or worse.",
+                  example: "local f = check.all{ year = 2012 }\nlocal s = check.summary(f)\nassert(s.total == #f and s.error == 21 and s.by_check.coverage == 19 and f[1].check == 'coverage')\nassert(#check.all{ year = 2012, only = { 'visits' } } == 0)"),
+        HelpEntry(key: "check.coverage", usage: "check.coverage{ as_of = date }   check.quotas   check.visits   check.actions   check.outcomes   check.problems   check.staff",
+                  summary: "One check each, with the options of check.all. coverage: every poor village, community and household linked (全面覆盖), and a household stays linked until it has exited and 两不愁三保障 are all met (不脱钩); at most household_cadres_max cadres. quotas: cadres and units against the quota in force (over: error, under: warning). visits: each link's visits, days, talks and publicity against the standard, pro-rated by the share of the period the link was active (round(standard × days linked ÷ days of the year)). actions: the six actions' minimums per linked target (action_minimum). outcomes: 两不愁三保障 still missing, poor villages with no industry project, households with no prosperity lead. problems: open past problem_deadline_days or without follow-up for problem_followup_days. staff: excluded or departed cadres still holding links.",
+                  example: "local f = check.coverage{ as_of = '2012-06-30' }\nassert(#f == 19 and f[1].subject == 'household 1 户主1' and f[1].severity == 'error')\nassert(#check.staff{ as_of = '2012-06-30' } == 0)"),
+        HelpEntry(key: "check.summary", usage: "check.summary(findings) --> { error = n, warning = n, info = n, total = n, by_check = { … } }   check.status(findings) --> 0 or 1",
+                  summary: "Counts findings by severity and by check. check.status is 1 when an error-severity finding exists, else 0: a scheduled script ends with os.exit(check.status(f)), as `linkage check` does.",
+                  example: "local f = check.coverage{ as_of = '2012-06-30' }\nassert(check.summary(f).by_check.coverage == 19 and check.status(f) == 1)"),
+        HelpEntry(key: "rules.get", usage: "rules.get(kind [, date | { as_of = date }]) --> rows   rules.history(kind) --> rows",
+                  summary: "The rules of a kind in force on the date (default linkage.as_of()), or every row with the days it is in force (valid_from, valid_until). Kinds: quota (by role), unit_quota (by unit kind), visit_standard, action_minimum, setting.",
+                  example: "assert(#rules.get('quota', '2012-06-30') == 9 and #rules.history('setting') == 3)\nassert(#rules.get('quota', '2011-06-30') == 0)"),
+        HelpEntry(key: "rules.set", usage: "rules.set(kind, { key fields, numbers, from = date [, note = text] }) --> row id",
+                  summary: "Changes a rule from a day on: the row in force that day ends, a new one begins with the numbers given (the others kept), and earlier years keep their rules, so a check of an earlier year is unchanged. Audited like every change. The key fields name the rule: role, unit_kind, actor/target/kind, item/target, name.",
+                  example: "rules.set('quota', { role = 'township_other', rural_households = 2, from = '2013-01-01' })\nlocal function quota(day) for _, r in ipairs(rules.get('quota', day)) do if r.role == 'township_other' then return r.rural_households end end end\nassert(quota('2012-06-30') == 1 and quota('2013-06-30') == 2)"),
+        HelpEntry(key: "rules.stop", usage: "rules.stop(kind, { key fields, on = date })",
+                  summary: "Ends a rule: from the day on it is not in force, and a check that needs it is refused for later days.",
+                  example: "rules.stop('setting', { name = 'problem_followup_days', on = '2014-01-01' })\nassert(#rules.get('setting', '2014-06-30') == 2)"),
     ]
 
     public static func entry(_ key: String) -> HelpEntry? { entries.first { $0.key == key } }
@@ -217,7 +238,7 @@ public enum HelpCatalog {
     /// Filters that read like fields (VirtualField), documented here for help and the stubs.
     public static let virtualFields: [(name: String, summary: String)] = [
         ("linked", "households with (true) or without (false) an active link to a cadre on linkage.as_of()"),
-        ("covered", "villages or communities with (true) or without (false) an active link from a unit or cadre"),
+        ("covered", "covered on the day as the coverage check counts it (true) or not (false): villages and communities with a unit or cadre linked, households with a cadre linked or the target met"),
         ("eligible", "cadres who may (true) or may not (false) link households"),
         ("active", "links active (true) or not (false) on linkage.as_of()"),
         ("year", "rows whose date falls in that year, such as year = 2012"),
@@ -335,7 +356,7 @@ extension HelpCatalog {
         "add": [Signature("add", ["fields: @F"], ["@R"])],
         "each": [Signature("each", [], ["fun(): @R?"])],
         "linked": ["linked", "unlinked"].map { Signature($0, [date], ["@Q"], on: ["household"]) },
-        "uncovered": [Signature("uncovered", [date], ["@Q"], on: ["village"])],
+        "uncovered": [Signature("uncovered", [date], ["@Q"], on: ["village", "household"])],
         "eligible": [Signature("eligible", [date], ["@Q"], on: ["cadre"])],
         "active": [Signature("active", [date], ["@Q"], on: ["link"])],
         "record:update": [Signature("update", ["fields: table"], ["@R"])],
@@ -369,7 +390,17 @@ extension HelpCatalog {
                         Signature("width", ["text: string"], ["integer"]),
                         Signature("truncate", ["text: string", "columns: integer"], ["string"])],
         "linkage.as_of": [Signature("as_of", ["date?: string"], ["string"])],
+        "check.all": [Signature("all", [checkOptions], ["table[]"])],
+        "check.coverage": Checks.all.map { Signature($0.name, [checkOptions], ["table[]"]) },
+        "check.summary": [Signature("summary", ["findings: table[]"], ["table"]), Signature("status", ["findings: table[]"], ["integer"]),
+                          Signature("names", [], ["string[]"])],
+        "rules.get": [Signature("get", ["kind: string", "date?: string|{ as_of: string }"], ["table[]"]),
+                      Signature("history", ["kind: string"], ["table[]"]), Signature("kinds", [], ["table[]"])],
+        "rules.set": [Signature("set", ["kind: string", "fields: table"], ["integer"])],
+        "rules.stop": [Signature("stop", ["kind: string", "fields: table"], [])],
     ]
+
+    private static let checkOptions = "opts?: { year: integer?, as_of: string?, severity: string?, only: string[]? }"
 }
 
 enum Catalogued {

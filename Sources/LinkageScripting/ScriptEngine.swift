@@ -33,6 +33,7 @@ public final class ScriptEngine {
         queries = try QueryModule(database: database, db: db, L: lua.L)
         try queries.install(in: lua)
         try ExchangeModule(queries: queries, showPII: showPII, writes: writes).install(in: lua) // export.* and import.check
+        try RulesModule(queries: queries).install(in: lua) // check.* and rules.*
         PrivacyModule.install(in: lua, showPII: showPII)
         try TextModule.install(in: lua, schema: queries.schema) // after the query prelude: one width, Swift's
         if safe { try SafeMode.install(in: lua, policy: writes) }

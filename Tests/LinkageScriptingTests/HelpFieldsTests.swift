@@ -29,7 +29,8 @@ final class HelpFieldsTests: RegisterTestCase {
             XCTAssertTrue(text.contains(word), "\(word) missing from:\n\(text)")
         }
         XCTAssertFalse(text.contains("cadres:eligible"), "a filter of another collection is listed:\n\(text)")
-        XCTAssertFalse(text.contains("covered:"), text)
+        XCTAssertTrue(text.contains("covered:"), "households have the coverage check's covered:\n\(text)")
+        XCTAssertFalse(text.contains("eligible:"), text)
         // a chained query and the name as a string give the same help
         XCTAssertEqual(try help("households:where{ kind = 'rural' }"), text)
         XCTAssertEqual(try help("'households'"), text)

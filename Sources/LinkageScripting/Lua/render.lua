@@ -77,8 +77,9 @@ local function kind(v)
   return "table"
 end
 
--- Keys of the rows: a record's columns in its table's order, then any others (paths of a
--- select) by name; plain rows `id` first, the rest by name.
+-- Keys of the rows: the order their metatable declares (__columns), else a record's columns in
+-- its table's order, then any others (paths of a select) by name; plain rows `id` first, the
+-- rest by name.
 local function columns_of(rows)
   local seen, keys = {}, {}
   for _, r in ipairs(rows) do
@@ -88,7 +89,10 @@ local function columns_of(rows)
   end
   local cols = {}
   local t = record_table(rows[1])
-  for _, c in ipairs(t and schema_columns(t) or { "id" }) do
+  -- rows that say their column order (findings: __columns in their metatable) keep it
+  local mt = meta(rows[1])
+  local declared = mt and rawget(mt, "__columns")
+  for _, c in ipairs(type(declared) == "table" and declared or t and schema_columns(t) or { "id" }) do
     if seen[c] then cols[#cols + 1] = c; seen[c] = false end
   end
   local rest = {}
