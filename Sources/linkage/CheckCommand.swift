@@ -40,9 +40,23 @@ struct CheckCommand: ParsableCommand {
     @Flag(name: .customLong("show-pii"), help: "Print resident IDs and phone numbers whole (masked by default).")
     var showPII = false
 
+    @Flag(name: .long, help: "Print the SQL of each check, with the day's values in place of ?1 … ?5, instead of running it.")
+    var sql = false
+
     func run() throws {
         let names = only.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty }
         let format = try chosenFormat()
+        if sql {
+            do {
+                let period = try CheckPeriod(year: year, asOf: asOf)
+                for check in try Checks.select(names) {
+                    print("-- \(check.name): \(check.title)\n\(check.inlineSQL(period));\n")
+                }
+                return
+            } catch let e as QueryError {
+                throw Failure.input(e.message)
+            }
+        }
         let register = try database.open(mode: .readOnly)
         let protected = try register.queue.read { db in try ExportTarget.databaseFiles(db) } + [register.path]
         if let output { do { try ExportTarget.refuse(output, ifItIsAFileOf: protected) } catch let e as ExchangeError { throw Failure.input(e.message) } }

@@ -55,6 +55,15 @@ public struct Check: Sendable {
         return BoundSQL(text: sql, arguments: Array(period.arguments.prefix(used)))
     }
 
+    /// The statement with the period's values written in place of ?1 … ?5: to read, or to run in
+    /// the sqlite3 shell.
+    public func inlineSQL(_ period: CheckPeriod) -> String {
+        var text = sql
+        // ?5 first, down to ?1, so that no number is replaced inside a longer one
+        for (i, value) in period.arguments.enumerated().reversed() { text = text.replacingOccurrences(of: "?\(i + 1)", with: value.description) }
+        return text
+    }
+
     /// Refuses a period with no rules in force for this check.
     public func requireRules(_ db: Database, _ period: CheckPeriod) throws {
         for name in rules {
