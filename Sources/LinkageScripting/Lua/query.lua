@@ -172,7 +172,8 @@ local record_methods = {}
 for tname in pairs(metatables) do
   local own = methods[tname]
   local names = {}
-  for m, f in pairs(own) do help_of[f] = "record:" .. m; names[#names + 1] = m end
+  -- by table too: households is a relation through links on a cadre, by foreign key on a village
+  for m, f in pairs(own) do help_of[f] = "record:" .. tname .. ":" .. m; names[#names + 1] = m end
   table.sort(names)
   record_methods[tname] = names
 end
