@@ -3,7 +3,7 @@
 --   linkage run --db F --read-only bench/relations.lua DATE K RUNS COLLECTION:METHOD:STEP[:d] ...
 -- For each case: the first K records of COLLECTION whose id is a multiple of STEP, and
 -- rec:METHOD(DATE):count() (":d", a relation through links) or rec:METHOD():count() summed over
--- them; prints "case<TAB>median seconds<TAB>total" (median of RUNS, after one warm-up).
+-- them; prints "case<TAB>records<TAB>median seconds<TAB>total" (median of RUNS, after a warm-up).
 local date, k, runs = ...
 k, runs = tonumber(k), tonumber(runs)
 local function median(t) table.sort(t) return t[(#t + 1) // 2] end
@@ -22,5 +22,5 @@ for i = 4, select("#", ...) do
     assert(total == nil or total == n, "different totals between runs")
     total = n
   end
-  print(("%s\t%.6f\t%d"):format(spec, median(times), total))
+  print(("%s\t%d\t%.6f\t%d"):format(spec, #records, median(times), total))
 end

@@ -18,6 +18,8 @@ final class QueryModule {
     private var metatables: [String: Int32] = [:]
     /// The date the domain filters ask about when none is given.
     var asOf: String
+    /// The last date a relation was asked about, known to be a real day.
+    private var checkedDate: String?
     /// How many single records were read by id (relations); tests use it to prove there is no N+1.
     private(set) var recordReads = 0
 
@@ -86,10 +88,13 @@ final class QueryModule {
             // related(table, name, id [, date]): the query of a record's relation to many rows.
             "related": f("related") { [unowned self] call in
                 let table = try call.string(1), name = try call.string(2)
-                guard let relation = Catalog.recordRelations(of: table).first(where: { $0.name == name }) else {
-                    throw QueryError("\(table) has no relation \(name)")
+                guard let relation = Catalog.recordRelation(table, name) else { throw QueryError("\(table) has no relation \(name)") }
+                var asOf = self.asOf
+                if let date = try call.optionalString(4) {
+                    // A loop asks with one date per record; checking it costs more than the query's SQL.
+                    if date != self.checkedDate { self.checkedDate = try DateText.check(date, field: "as_of") }
+                    asOf = date
                 }
-                let asOf = try call.optionalString(4).map { try DateText.check($0, field: "as_of") } ?? self.asOf
                 QueryObject.luaClass.push(QueryObject(relation.query(id: try call.integer(3), asOf: asOf), module: self), on: call.stack)
                 return 1
             },

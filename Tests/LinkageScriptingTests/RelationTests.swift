@@ -201,4 +201,17 @@ final class RelationTests: XCTestCase {
             }
         }
     }
+
+    /// A date that is not a real day is an error naming it, also right after a good one (the
+    /// last good date is remembered, so a loop checks its date once).
+    func testARelationDateIsCheckedEveryTime() throws {
+        try ScriptEngine.with(register) { engine in
+            _ = try engine.lua.run("local c = cadres:get(1) c:households('2012-06-30'):count() c:households('2012-06-30')")
+            for bad in ["'2012-02-30'", "{ as_of = '2012-6-30' }"] {
+                XCTAssertThrowsError(try engine.lua.run("local c = cadres:get(1) c:households('2012-06-30') return c:households(\(bad))")) { error in
+                    XCTAssertTrue("\(error)".contains("as_of must be a date written YYYY-MM-DD"), "\(error)")
+                }
+            }
+        }
+    }
 }

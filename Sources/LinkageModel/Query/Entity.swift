@@ -97,6 +97,11 @@ public enum Catalog {
 
     public static func recordRelations(of table: String) -> [RecordRelation] { recordRelations.filter { $0.table == table } }
 
+    private static let recordRelationByKey = Dictionary(uniqueKeysWithValues: recordRelations.map { ("\($0.table).\($0.name)", $0) })
+
+    /// The relation `name` of a record of `table`, found without a search: it is asked per call.
+    public static func recordRelation(_ table: String, _ name: String) -> RecordRelation? { recordRelationByKey["\(table).\(name)"] }
+
     /// The unscoped entity of a table: what a relation leads to.
     public static func table(_ table: String) -> Entity {
         if let e = collections.first(where: { $0.table == table && $0.scope == nil }) { return e }
