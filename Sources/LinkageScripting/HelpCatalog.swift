@@ -106,7 +106,7 @@ public enum HelpCatalog {
                   example: "cadres:get(1):link(households:get(1), '2012-03-01')\nassert(links:active('2012-02-01'):count() == 0 and links:active('2012-03-01'):count() == 1)"),
         // records
         HelpEntry(key: "record", usage: "h.head_name   h.village.area.name   h:update{ … }   h:cadres()",
-                  summary: "A record is a Lua table of its row's fields. Relations read as fields (h.village, c.unit, l.successor) and are read once per id. Methods: update{…}; households: cadres(date), links, visits{…}, activities, problems, surveys; villages: cadres, units, households …; cadres: households(date), villages(date), link(target, {since}), handover(successor, {date, reason}); units: cadres, villages(date), link(village, {since}); links: close{date, reason}. An unknown field is an error that lists the valid ones.",
+                  summary: "A record is a Lua table of its row's fields. Relations read as fields (h.village, c.unit, l.successor) and are read once per id. Methods: update{…} on every record; " + recordMethodList + ". An unknown field is an error that lists the valid ones.",
                   example: "local h = households:get(1)\nassert(h.village.area.name == '太京镇' and tostring(h) == 'household 1 户主1')"),
         HelpEntry(key: "record:update", usage: "record:update{ field = value, ... } --> record",
                   summary: "Changes fields of one record after checking them, and refreshes the record.",
@@ -120,15 +120,12 @@ public enum HelpCatalog {
         HelpEntry(key: "record:handover", usage: "cadre:handover(successor, { date = date, reason = '调离' }) --> links moved",
                   summary: "Ends every active link of the cadre on the date, recording the successor, and starts the same links for the successor (接替), in one step.",
                   example: "local a = cadres:get(1)\na:link(households:get(1), '2012-03-01')\nassert(a:handover(cadres:get(2), { date = '2012-09-01', reason = '调离' }) == 1)\nassert(households:get(1):cadres('2012-10-01'):first().name == '王芳')\nassert(households:get(1):cadres('2012-08-01'):first().name == '李明')"),
-        HelpEntry(key: "record:cadres", usage: "household:cadres(date) --> query of cadres",
-                  summary: "The cadres linked to a household (or village) on a date: who was linked to whom, when.",
-                  example: "cadres:get(1):link(households:get(5), '2012-03-01')\nassert(households:get(5):cadres():first().name == '李明')"),
-        HelpEntry(key: "record:households", usage: "cadre:households(date) --> query of households",
-                  summary: "The households a cadre held on a date.",
-                  example: "cadres:get(1):link(households:get(5), '2012-03-01')\nassert(#cadres:get(1):households('2012-04-01') == 1)"),
+        HelpEntry(key: "record:cadres", usage: "household:cadres(date)   cadre:households(date)   unit:communities(date) … --> query",
+                  summary: "The records linked with this one by a link active on the date (a date, or { as_of = date }; default linkage.as_of()): who was linked to whom, when. A query like any other (where, count, for loops …); it starts from this record's links, so a call costs microseconds however large the register. Through links: " + relationList(dated: true) + ".",
+                  example: "local c, u = cadres:get(1), units:get(2)\nc:link(households:get(5), '2012-03-01')\nu:link(communities:first(), { since = '2012-04-01' })\nassert(households:get(5):cadres():first().name == '李明')\nassert(#c:households('2012-04-01') == 1 and c:households{ as_of = '2012-02-01' }:count() == 0)\nassert(u:communities('2012-04-01'):first().name == '环城社区' and u:villages():count() == 0)"),
         HelpEntry(key: "record:visits", usage: "record:visits{ year = 2012 } --> query of visits",
-                  summary: "Visits to (or by) the record, optionally filtered; links, activities, problems and surveys work the same way.",
-                  example: "assert(households:get(1):visits{ year = 2012 }:count() == 0)"),
+                  summary: "The rows that belong to the record (their foreign key is its id), optionally filtered with where{} fields; as_of = date keeps the links active on that date. By foreign key: " + relationList(dated: false) + ".",
+                  example: "assert(households:get(1):visits{ year = 2012 }:count() == 0)\nassert(villages:get(1):households{ kind = 'rural' }:count() == 4 and areas:get(1):households():count() == 8)"),
         // export and import
         HelpEntry(key: "export.csv", usage: "export.csv(rows, path [, { bom = true, columns = { … } }]) --> rows written",
                   summary: "Writes rows (a query, or a list of records or db.query rows) as CSV in UTF-8; bom = true for Excel. Resident IDs and phones are masked unless the run shows PII. See docs/import-export.md.",
@@ -152,7 +149,7 @@ public enum HelpCatalog {
                   summary: "Pads text to a width on the terminal, counting Chinese characters as two columns, so tables of names line up; right = true pads on the left.",
                   example: "assert(linkage.width('太京镇') == 6 and linkage.pad('太京镇', 8) == '太京镇  ')\nassert(linkage.pad(42, 4, true) == '  42')"),
         HelpEntry(key: "linkage.as_of", usage: "linkage.as_of(date) --> date",
-                  summary: "Sets (or, without an argument, tells) the date that linked, uncovered, eligible, active and record:cadres() ask about when none is given.",
+                  summary: "Sets (or, without an argument, tells) the date that linked, uncovered, eligible, active and the relations through links (h:cadres(), c:households() …) ask about when none is given.",
                   example: "linkage.as_of('2012-12-31')\nassert(linkage.as_of() == '2012-12-31')"),
         // the rules engine
         HelpEntry(key: "check.all", usage: "check.all{ year = 2012, as_of = date, severity = 'warning', only = { 'coverage', … } } --> findings",
@@ -212,6 +209,12 @@ public enum HelpCatalog {
     /// (`unlinked` under `linked`, `avg` under `sum`, `record:links` under `record:visits`).
     public static func resolve(_ key: String) -> HelpEntry? {
         if let e = entry(key) { return e }
+        // "record:TABLE:NAME": the method NAME of a record of TABLE (households is a relation
+        // through links on a cadre, by foreign key on a village).
+        let parts = key.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        if parts.count == 3, parts[0] == "record" {
+            return recordEntry(parts[2], table: parts[1]) ?? resolve("record:" + parts[2])
+        }
         var scope = "", name = key
         if key.hasPrefix("record:") { scope = "record:"; name = String(key.dropFirst(scope.count)) }
         else if let dot = key.firstIndex(of: ".") { scope = String(key[...dot]); name = String(key[key.index(after: dot)...]) }
@@ -219,6 +222,15 @@ public enum HelpCatalog {
             if signatures[e.key]?.contains(where: { $0.name == name }) == true { return e }
         }
         return nil
+    }
+
+    /// The entry that documents method `name` of a record of `table`.
+    static func recordEntry(_ name: String, table: String) -> HelpEntry? {
+        entries.first { e in e.key.hasPrefix("record:") && recordSignature(e, name, table: table) != nil }
+    }
+
+    private static func recordSignature(_ e: HelpEntry, _ name: String, table: String) -> Signature? {
+        signatures[e.key]?.first { $0.name == name && ($0.tables?.contains(table) ?? true) }
     }
 
     /// "\ncollection\nNAME\nCOLUMNS\nVIRTUAL" or "\nrecord\nTABLE\nCOLUMNS\nMETHODS" (space-separated
@@ -278,8 +290,8 @@ public enum HelpCatalog {
         if !relations.isEmpty { lines.append("  relations: " + relations.map { "\($0.name) (→ \($0.table))" }.joined(separator: ", ")) }
         lines += ["", "Methods:"]
         for m in methods.sorted() {
-            let e = resolve("record:" + m)
-            let sig = e.flatMap { signatures[$0.key]?.first { $0.name == m } }
+            let e = recordEntry(m, table: table)
+            let sig = e.flatMap { recordSignature($0, m, table: table) }
             let call = sig.map { "\(m)(\($0.params.map { $0.split(separator: ":")[0] }.joined(separator: ", ")))" } ?? "\(m)()"
             lines.append("  " + call.padding(toLength: max(34, call.count), withPad: " ", startingAt: 0) + (e.map { " " + firstSentence($0.summary) } ?? " (undocumented)"))
         }
@@ -328,6 +340,41 @@ extension HelpCatalog {
     private static let date = "date?: string|{ as_of: string }"
     private static let filter = "filter?: table"
 
+    /// The record methods that return related rows, as the model declares them
+    /// (Catalog.recordRelations): through links with a date, or by foreign key with a filter.
+    private static func relationSignatures(dated: Bool) -> [Signature] {
+        Catalog.recordRelations.filter { $0.isDated == dated }.map {
+            Signature($0.name, [dated ? date : filter], [$0.collection], on: [$0.table])
+        }
+    }
+
+    /// "household: cadres; village: cadres, units; …": the relations by record table, in the
+    /// model's order, each written by `call`, and `more` methods after a table's relations.
+    private static func listByTable(_ relations: [RecordRelation], _ call: (RecordRelation) -> String,
+                                    more: [(String, [String])] = []) -> String {
+        var tables: [String] = []
+        var names: [String: [String]] = [:]
+        for (table, list) in relations.map({ ($0.table, [call($0)]) }) + more {
+            if names[table] == nil { tables.append(table) }
+            names[table, default: []] += list
+        }
+        return tables.map { "\($0)\($0 == "village" ? " (and community)" : ""): \(names[$0]!.joined(separator: ", "))" }
+            .joined(separator: "; ")
+    }
+
+    static func relationList(dated: Bool) -> String {
+        listByTable(Catalog.recordRelations.filter { $0.isDated == dated }, \.name)
+    }
+
+    /// The methods of each kind of record, for the summary of records: relations from the model,
+    /// then the methods that change links.
+    static var recordMethodList: String {
+        listByTable(Catalog.recordRelations, { $0.isDated ? "\($0.name)(date)" : "\($0.name){…}" },
+                    more: [("unit", ["link(village, {since})"]),
+                           ("cadre", ["link(target, {since})", "handover(successor, {date, reason})"]),
+                           ("link", ["close{date, reason}"])])
+    }
+
     /// The signatures of every function entry, by catalog key; a test checks that each function key
     /// has them and that they match what a record's metatable offers.
     public static let signatures: [String: [Signature]] = [
@@ -363,23 +410,8 @@ extension HelpCatalog {
         "record:link": [Signature("link", ["target: household|village", "since?: string|{ since: string }"], ["link"], on: ["cadre", "unit"])],
         "record:close": [Signature("close", ["opts?: { date: string?, reason: string? }"], ["link"], on: ["link"])],
         "record:handover": [Signature("handover", ["successor: cadre", "opts?: { date: string?, reason: string? }"], ["integer"], on: ["cadre"])],
-        "record:cadres": [Signature("cadres", [date], ["cadres"], on: ["household", "village"]),
-                          Signature("cadres", [filter], ["cadres"], on: ["unit"])],
-        "record:households": [Signature("households", [date], ["households"], on: ["cadre"]),
-                              Signature("households", [filter], ["households"], on: ["village", "area"])],
-        "record:visits": [
-            Signature("visits", [filter], ["visits"], on: ["household", "village", "unit", "cadre"]),
-            Signature("links", [filter], ["links"], on: ["household", "village", "unit", "cadre"]),
-            Signature("activities", [filter], ["activities"], on: ["household", "village", "unit", "cadre"]),
-            Signature("problems", [filter], ["problems"], on: ["household", "village"]),
-            Signature("surveys", [filter], ["surveys"], on: ["household"]),
-            Signature("villages", [filter], ["villages"], on: ["area"]),
-            Signature("villages", [date], ["villages"], on: ["unit", "cadre"]),
-            Signature("communities", [filter], ["communities"], on: ["area"]),
-            Signature("communities", [date], ["communities"], on: ["unit", "cadre"]),
-            Signature("units", [filter], ["units"], on: ["area"]),
-            Signature("units", [date], ["units"], on: ["village"]),
-        ],
+        "record:cadres": relationSignatures(dated: true),
+        "record:visits": relationSignatures(dated: false),
         "export.csv": [Signature("csv", ["rows: table|userdata", "path: string", "opts?: { bom: boolean?, columns: string[]? }"], ["integer"])],
         "export.json": [Signature("json", ["rows: table|userdata", "path?: string"], ["string|integer"])],
         "export.markdown": [Signature("markdown", ["rows: table|userdata", "path?: string"], ["string|integer"])],

@@ -69,6 +69,16 @@ public enum DomainFilter {
         .domain("{T}.excluded IS NULL AND ({T}.left_on IS NULL OR {T}.left_on > ?)", [.text(asOf)])
     }
 
+    /// The rows linked with a record on a date: the ids in link column `to` of the active links
+    /// whose column `from` is the record. Written as `id IN (SELECT …)` so that SQLite starts from
+    /// the link index on `from` (idx_link_cadre_id …) and reads only the linked rows by id; an
+    /// EXISTS per row would scan the whole root table (a province's million households). The SQL
+    /// is made once; the function gives the predicate for a record and a date.
+    static func linked(from: String, to: String) -> @Sendable (_ id: Int64, _ asOf: String) -> Predicate {
+        let sql = "{T}.id IN (SELECT l.\(to) FROM link AS l WHERE l.\(from) = ? AND \(activeLink("l")))"
+        return { id, asOf in .domain(sql, [.integer(id), .text(asOf), .text(asOf)]) }
+    }
+
     /// Links active on `asOf`.
     public static func activeLinks(asOf: String) -> Predicate {
         .domain(activeLink("{T}"), [.text(asOf), .text(asOf)])
