@@ -62,14 +62,17 @@ public enum Exporter {
     /// needs to read UTF-8. Text that a spreadsheet would run as a formula is defused
     /// (`defused`) unless `rawCells`; numbers are written as they are, negative ones included.
     public static func csv(_ table: ExportTable, bom: Bool = false, rawCells: Bool = false) -> Data {
-        let cell: (SQLValue) -> String = { value in
-            guard !rawCells, case .text(let s) = value else { return Exporter.text(value) }
-            return defused(s)
-        }
-        let header = rawCells ? table.columns : table.columns.map(defused)
-        var body = CSV.text([header] + table.rows.map { $0.map(cell) })
-        if bom { body = "\u{FEFF}" + body }
-        return Data(body.utf8)
+        whole(table, .csv(bom: bom, rawCells: rawCells))
+    }
+
+    /// A table through RowWriter, into memory.
+    static func whole(_ table: ExportTable, _ format: RowWriter.Format) -> Data {
+        var out = Data()
+        let writer = RowWriter(format, columns: table.columns) { out.append($0) }
+        // An in-memory sink cannot fail.
+        for row in table.rows { try! writer.write(row) }
+        try! writer.finish()
+        return out
     }
 
     /// Text beginning with `=`, `+`, `-`, `@`, a tab or a carriage return, with a single quote
@@ -82,15 +85,7 @@ public enum Exporter {
 
     /// A JSON array of objects, one per row, keys in column order, numbers as numbers, NULL as null.
     public static func json(_ table: ExportTable) -> String {
-        guard !table.rows.isEmpty else { return "[]\n" }
-        let keys = table.columns.map(jsonString)
-        var out = "[\n"
-        for (n, row) in table.rows.enumerated() {
-            out += "  {"
-            out += zip(keys, row).map { "\($0): \(jsonValue($1))" }.joined(separator: ", ")
-            out += n == table.rows.count - 1 ? "}\n" : "},\n"
-        }
-        return out + "]\n"
+        String(decoding: whole(table, .json), as: UTF8.self)
     }
 
     static func jsonValue(_ v: SQLValue) -> String {
