@@ -72,6 +72,7 @@ local methods = {
     links = children("links", "household"), visits = children("visits", "household"),
     activities = children("activities", "household"), problems = children("problems", "household"),
     surveys = children("surveys", "household"),
+    report_problem = function(self, opts) return P.report_problem("household", self.id, opts) end,
   },
   village = {
     cadres = linked("cadres", "cadre", "cadre_id", "village_id"),
@@ -79,6 +80,7 @@ local methods = {
     households = children("households", "village"), links = children("links", "village"),
     visits = children("visits", "village"), activities = children("activities", "village"),
     problems = children("problems", "village"),
+    report_problem = function(self, opts) return P.report_problem("village", self.id, opts) end,
   },
   area = {
     villages = children("villages", "area"), communities = children("communities", "area"),
@@ -88,6 +90,8 @@ local methods = {
       if filter then q = q:where(filter) end
       return q
     end,
+    contact_card = function(self, opts) return P.material("contact_card", self, opts) end,
+    linkage_log = function(self, opts) return P.material("linkage_log", self, opts) end,
   },
   unit = {
     cadres = children("cadres", "unit"), links = children("links", "unit"),
@@ -95,6 +99,8 @@ local methods = {
     villages = linked("villages", "village", "village_id", "unit_id"),
     communities = linked("communities", "village", "village_id", "unit_id"),
     link = link_method("unit"),
+    contact_card = function(self, opts) return P.material("contact_card", self, opts) end,
+    linkage_log = function(self, opts) return P.material("linkage_log", self, opts) end,
   },
   cadre = {
     households = linked("households", "household", "household_id", "cadre_id"),
@@ -110,6 +116,8 @@ local methods = {
       opts = opts or {}
       return P.handover(self.id, successor.id, opts.date, opts.reason or "其他")
     end,
+    contact_card = function(self, opts) return P.material("contact_card", self, opts) end,
+    linkage_log = function(self, opts) return P.material("linkage_log", self, opts) end,
   },
   link = {
     close = function(self, opts)
@@ -119,6 +127,13 @@ local methods = {
       for k, v in pairs(fresh) do self[k] = v end
       return self
     end,
+  },
+  -- 问题上报: each step is checked and written by the model, and refreshes the record in place
+  problem = {
+    escalate = function(self, opts) return P.escalate_problem(self, opts) end,
+    follow_up = function(self, opts) return P.follow_up_problem(self, opts) end,
+    close = function(self, opts) return P.close_problem(self, opts) end,
+    followups = function(self) return P.problem_followups(self.id) end,
   },
 }
 
