@@ -4,7 +4,10 @@ extension Exporter {
     /// columns aligned right, line breaks inside a cell shown as spaces.
     public static func aligned(_ table: ExportTable) -> String {
         func cell(_ v: SQLValue) -> String {
-            text(v).replacingOccurrences(of: "\r\n", with: " ").replacingOccurrences(of: "\n", with: " ")
+            let s = text(v)
+            // Most cells have no line break; looking at the bytes first spares them a copy.
+            guard s.utf8.contains(where: { $0 == 10 || $0 == 13 }) else { return s }
+            return s.replacingOccurrences(of: "\r\n", with: " ").replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\r", with: " ")
         }
         let numeric = numericColumns(table)
         // Each cell is measured once: a log of a township runs to tens of thousands of rows.

@@ -122,7 +122,9 @@ public enum Exporter {
     /// A Markdown (GitHub) table; numeric columns aligned right, `|` escaped, line breaks as <br>.
     public static func markdown(_ table: ExportTable) -> String {
         func cell(_ s: String) -> String {
-            s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "|", with: "\\|")
+            // Most cells need no escape; looking at the bytes first spares them four copies.
+            guard s.utf8.contains(where: { $0 == 0x5C || $0 == 0x7C || $0 == 0x0A }) else { return s }
+            return s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "|", with: "\\|")
                 .replacingOccurrences(of: "\r\n", with: "<br>").replacingOccurrences(of: "\n", with: "<br>")
         }
         let numeric = numericColumns(table)
