@@ -39,7 +39,7 @@ final class QueryModule {
         for entity in Catalog.collections {
             collections[entity.name] = .object(LuaObjectRef(QueryObject(Query(entity), module: self), metatable: QueryObject.luaClass.name))
         }
-        var p = primitives()
+        var p = primitives().merging(problemPrimitives()) { $1 }.merging(materialPrimitives()) { $1 }
         p["collections"] = .dictionary(collections)
         p["tables"] = .array(schema.tables.keys.sorted().map { .string($0) })
         try lua.load(String(decoding: PackageResources.query_lua, as: UTF8.self), chunkName: "=(linkage)")
@@ -55,13 +55,14 @@ final class QueryModule {
 
     // MARK: primitives the prelude builds on
 
+    /// A Swift function as a value the prelude receives in its table of primitives.
+    func primitive(_ name: String, _ body: @escaping LuaFunction) -> LuaValue {
+        LuaStack(L).push(function: body, name: name)
+        return .reference(LuaReferenceBox.take(L))
+    }
+
     private func primitives() -> [String: LuaValue] {
-        func f(_ name: String, _ body: @escaping LuaFunction) -> LuaValue {
-            let state = LuaStack(L)
-            state.push(function: body, name: name)
-            let ref = LuaReferenceBox.take(L)
-            return .reference(ref)
-        }
+        let f = primitive
         return [
             "get": f("get") { [unowned self] call in
                 let table = try call.string(1)

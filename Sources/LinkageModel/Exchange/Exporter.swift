@@ -117,18 +117,25 @@ public enum Exporter {
     /// A Markdown (GitHub) table; numeric columns aligned right, `|` escaped, line breaks as <br>.
     public static func markdown(_ table: ExportTable) -> String {
         func cell(_ s: String) -> String {
-            s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "|", with: "\\|")
+            // Most cells need no escape; looking at the bytes first spares them four copies.
+            guard s.utf8.contains(where: { $0 == 0x5C || $0 == 0x7C || $0 == 0x0A }) else { return s }
+            return s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "|", with: "\\|")
                 .replacingOccurrences(of: "\r\n", with: "<br>").replacingOccurrences(of: "\n", with: "<br>")
         }
-        let numeric = table.columns.indices.map { i in
-            table.rows.contains { $0[i] != .null } && table.rows.allSatisfy { row in
-                switch row[i] { case .integer, .real, .null: return true; default: return false }
-            }
-        }
+        let numeric = numericColumns(table)
         var lines = ["| " + table.columns.map(cell).joined(separator: " | ") + " |",
                      "|" + numeric.map { $0 ? " ---: |" : " --- |" }.joined()]
         for row in table.rows { lines.append("| " + row.map { cell(text($0)) }.joined(separator: " | ") + " |") }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Which columns hold numbers only (and at least one): those are aligned right.
+    static func numericColumns(_ table: ExportTable) -> [Bool] {
+        table.columns.indices.map { i in
+            table.rows.contains { $0[i] != .null } && table.rows.allSatisfy { row in
+                switch row[i] { case .integer, .real, .null: return true; default: return false }
+            }
+        }
     }
 
     /// How wide text shows in a monospaced font or a spreadsheet (XLSX column widths): the code

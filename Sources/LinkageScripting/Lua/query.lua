@@ -61,7 +61,21 @@ end
 
 -- The methods that are not relations.
 local methods = {
-  unit = { link = link_method("unit") },
+  household = {
+    report_problem = function(self, opts) return P.report_problem("household", self.id, opts) end,
+  },
+  village = {
+    report_problem = function(self, opts) return P.report_problem("village", self.id, opts) end,
+  },
+  area = {
+    contact_card = function(self, opts) return P.material("contact_card", self, opts) end,
+    linkage_log = function(self, opts) return P.material("linkage_log", self, opts) end,
+  },
+  unit = {
+    link = link_method("unit"),
+    contact_card = function(self, opts) return P.material("contact_card", self, opts) end,
+    linkage_log = function(self, opts) return P.material("linkage_log", self, opts) end,
+  },
   cadre = {
     link = link_method("cadre"),
     handover = function(self, successor, opts)
@@ -71,6 +85,8 @@ local methods = {
       opts = opts or {}
       return P.handover(self.id, successor.id, opts.date, opts.reason or "其他")
     end,
+    contact_card = function(self, opts) return P.material("contact_card", self, opts) end,
+    linkage_log = function(self, opts) return P.material("linkage_log", self, opts) end,
   },
   link = {
     close = function(self, opts)
@@ -80,6 +96,13 @@ local methods = {
       for k, v in pairs(fresh) do self[k] = v end
       return self
     end,
+  },
+  -- 问题上报: each step is checked and written by the model, and refreshes the record in place
+  problem = {
+    escalate = function(self, opts) return P.escalate_problem(self, opts) end,
+    follow_up = function(self, opts) return P.follow_up_problem(self, opts) end,
+    close = function(self, opts) return P.close_problem(self, opts) end,
+    followups = function(self) return P.problem_followups(self.id) end,
   },
 }
 
