@@ -16,3 +16,23 @@ extension DatabaseOptions {
         }
     }
 }
+
+enum ReadOnlyOutput {
+    /// Runs `body` with the file `path` opened for writing (created or emptied), or standard output.
+    /// A body that throws leaves no half-written file behind.
+    static func stream<T>(to path: String?, _ body: (FileHandle) throws -> T) throws -> T {
+        guard let path else { return try body(FileHandle.standardOutput) }
+        guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
+            throw Failure.input("cannot write \(path): check that its directory exists and is writable")
+        }
+        do {
+            let value = try body(handle)
+            try handle.close()
+            return value
+        } catch {
+            try? handle.close()
+            try? FileManager.default.removeItem(atPath: path)
+            throw error
+        }
+    }
+}

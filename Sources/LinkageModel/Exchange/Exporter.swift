@@ -13,13 +13,31 @@ public struct ExportTable: Sendable {
 
     /// The rows of a SELECT, columns in the statement's order.
     public static func query(_ db: Database, sql: String, arguments: [SQLValue] = []) throws -> ExportTable {
+        let statement = try readingStatement(db, sql)
+        let columns = statement.columnNames
+        let rows = try Row.fetchAll(statement, arguments: StatementArguments(arguments.map(\.databaseValue)))
+        return ExportTable(columns: columns, rows: rows.map { row in (0..<columns.count).map { SQLValue(row[$0] as DatabaseValue) } })
+    }
+
+    /// Streams the rows of a SELECT into the writer `make` gives for its columns, one row at a
+    /// time, and finishes it.
+    public static func stream(_ db: Database, sql: String, arguments: [SQLValue] = [], into make: ([String]) -> RowWriter) throws -> RowWriter {
+        let statement = try readingStatement(db, sql)
+        let columns = statement.columnNames
+        let writer = make(columns)
+        let cursor = try Row.fetchCursor(statement, arguments: StatementArguments(arguments.map(\.databaseValue)))
+        while let row = try cursor.next() { try writer.write((0..<columns.count).map { SQLValue(row[$0] as DatabaseValue) }) }
+        try writer.finish()
+        return writer
+    }
+
+    /// An export runs a query, never a statement that writes.
+    static func readingStatement(_ db: Database, _ sql: String) throws -> Statement {
         let statement = try db.makeStatement(sql: sql)
         guard statement.isReadonly else {
             throw ExchangeError("export runs queries that read, not statements that change the register: \(sql.prefix(60))")
         }
-        let columns = statement.columnNames
-        let rows = try Row.fetchAll(statement, arguments: StatementArguments(arguments.map(\.databaseValue)))
-        return ExportTable(columns: columns, rows: rows.map { row in (0..<columns.count).map { SQLValue(row[$0] as DatabaseValue) } })
+        return statement
     }
 
     /// Resident IDs and mobile numbers masked in every text value (Privacy.mask), as linkage
