@@ -78,7 +78,7 @@ extension Checks {
                'household' AS subject_table, h.id AS subject_id
         FROM household AS h
         JOIN r ON r.target = 'household' AND (r.cause IS NULL OR r.cause IN (h.main_cause, h.other_cause_1, h.other_cause_2))
-        LEFT JOIN done AS d ON d.key = h.id AND d.rule = r.id
+        LEFT JOIN done AS d ON d.key = +h.id AND d.rule = r.id
         WHERE coalesce(d.n, 0) < r.min_count
           AND EXISTS (SELECT 1 FROM link AS l WHERE l.household_id = h.id AND \(D.activeLink("l", on: "?3")))
         GROUP BY h.id

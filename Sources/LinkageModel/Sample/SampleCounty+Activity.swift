@@ -50,6 +50,15 @@ extension SampleCounty {
             if rng.chance(p) { try activity(link, action: action, day: rng.int(first...last), title: rng.pick(titles), detail: nil) }
         }
         if rng.chance(0.04) { try problem(link, first: first, descriptions: Self.householdProblems) }
+        // Most households also get each item the plan sets (action_minimum's defaults); the rest
+        // fall short somewhere, for check.actions to find.
+        if link.end < 0, minimums.chance(Self.meetsStandard) { // once, on the link that holds at the year's end
+            var items = Self.householdMinimums
+            if households[h].schooling { items.append(("schooling", ["资助子女上学", "协调助学贷款"])) }
+            for (action, titles) in items where minimums.chance(0.97) {
+                try activity(link, action: action, day: minimums.int(first...last), title: minimums.pick(titles), detail: nil)
+            }
+        }
     }
 
     // MARK: - Units and leaders and their villages
@@ -87,6 +96,11 @@ extension SampleCounty {
                 try activity(link, action: action, day: rng.int(first...last), title: rng.pick(titles), detail: detail)
             }
             if rng.chance(0.25) { try problem(link, first: first, descriptions: community ? Self.communityProblems : Self.villageProblems) }
+            if link.end < 0, minimums.chance(Self.meetsStandard) {
+                for (action, titles) in community ? Self.communityMinimums : Self.villageMinimums where minimums.chance(0.97) {
+                    try activity(link, action: action, day: minimums.int(first...last), title: minimums.pick(titles), detail: nil)
+                }
+            }
         } else {
             // A leader in the village or community he or she links: no yearly standard of its own.
             let visits = rng.int(1...4)
@@ -277,6 +291,20 @@ extension SampleCounty {
         ("culture", 0.5, ["建设社区图书室", "举办就业技能培训班"]),
         ("stability", 0.4, ["排查化解矛盾纠纷"]),
         ("schooling", 0.3, ["资助困难家庭学生", "关爱留守儿童"]),
+    ]
+
+    /// One activity per item of the plan's minimums (action_minimum), titled so its pattern matches.
+    static let householdMinimums: [(String, [String])] = [
+        ("prosperity", ["制定家庭发展规划"]), ("prosperity", ["理清增收思路"]), ("prosperity", ["推广实用技术"]),
+        ("prosperity", ["扶持发展主导产业"]), ("problem_solving", ["帮助解决饮水困难", "协调危房改造", "代办医疗救助", "帮助办理低保"]),
+        ("culture", ["赠送科技图书", "组织参加技能培训"]),
+    ]
+    static let villageMinimums: [(String, [String])] = [
+        ("prosperity", ["制定村发展规划"]), ("prosperity", ["理清村级发展思路"]),
+        ("problem_solving", ["硬化村道", "修建人饮工程", "修建水窖"]), ("industry", ["落实扶贫开发项目", "建设日光温室", "扶持花椒种植"]),
+    ]
+    static let communityMinimums: [(String, [String])] = [
+        ("prosperity", ["制定社区发展规划"]), ("problem_solving", ["改造社区活动场所", "维修老旧小区管网"]),
     ]
 
     static let householdProblems = ["饮水困难，需打水窖", "危房改造资金不足", "子女上学费用困难", "大病医疗费用负担重",

@@ -10,6 +10,9 @@ final class SampleCounty {
     let linked: SampleLinkage
     let w: SampleWriter
     var rng: SampleRandom
+    /// The plan's minimum activities (SampleCounty+Activity) draw from their own stream, so that
+    /// adding them changed nothing else a seed gives.
+    var minimums: SampleRandom
     var people: SamplePersonMaker
 
     struct Area {
@@ -36,6 +39,8 @@ final class SampleCounty {
         let village: Int
         let urban: Bool
         let members: Int
+        /// Poor because of schooling (因学), as main or other cause: the plan's school aid is for it.
+        var schooling = false
         var toLink = false
         var cadre = -1
         /// Some link of the household fell short of the contact standards this year.
@@ -55,6 +60,8 @@ final class SampleCounty {
         self.linked = linked
         self.w = writer
         self.rng = rng
+        var fork = rng
+        self.minimums = SampleRandom(seed: fork.next(), stream: 0x6D696E)
         self.people = SamplePersonMaker(countyCode: plan.code)
     }
 
@@ -197,7 +204,7 @@ final class SampleCounty {
             s.bool(secured(urban ? 0.92 : 0.8, unless: "因灾", 0.45))
             s.int(exited ? 2012 : nil)
             try s.insert()
-            households.append(Household(id: id, village: v, urban: urban, members: members))
+            households.append(Household(id: id, village: v, urban: urban, members: members, schooling: allCauses.contains("因学")))
         }
         villages[v].households = first..<households.count
     }
