@@ -33,7 +33,8 @@ final class SampleScriptTests: LinkageCLITestCase {
         XCTAssertEqual(before.exitCode, 1, "\(before)")
         XCTAssertTrue(before.stdout.hasPrefix("玉泉镇, 2012-06-30: 4 of 4 households have no linked cadre"), before.stdout)
         XCTAssertTrue(before.stdout.contains("620502********"), "resident IDs are masked: \(before.stdout)")
-        _ = try evaluate("for h in households:where{ township = '玉泉镇' } do cadres:get(3):link(h, '2012-03-01') end")
+        // Four households for a cadre whose quota is one: allowed on purpose (a warning each).
+        _ = try evaluate("for h in households:where{ township = '玉泉镇' } do cadres:get(3):link(h, { since = '2012-03-01', allow_over_quota = true }) end")
         let after = try linkage("--db", "test.db", "run", sample("unlinked-households.lua"), "玉泉镇", "2012-06-30")
         XCTAssertEqual(after.exitCode, 0, "\(after)")
         XCTAssertEqual(try linkage("--db", "test.db", "run", sample("unlinked-households.lua")).exitCode, 2)
