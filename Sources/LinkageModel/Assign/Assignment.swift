@@ -60,8 +60,9 @@ public enum Assignment {
         public let kind: String
         /// Index into ``Proposal/areaNames``: the target's township or subdistrict.
         public let area: Int32
-        /// Why this linker, in words: "same township, least loaded (1 of 2)".
-        public let reason: String
+        /// Index into ``Proposal/reasons``: why this linker, in words ("same township, least
+        /// loaded (1 of 2)"). Reasons repeat, so each text is made and kept once.
+        public let reason: Int32
     }
 
     /// Targets left without a linker, or quota places left empty, and why.
@@ -74,6 +75,7 @@ public enum Assignment {
     public struct Proposal: Sendable {
         public var links: [Proposed]
         public var areaNames: [String]
+        public var reasons: [String]
         /// Targets that stay uncovered, per kind.
         public var uncovered: [Shortfall]
         /// Quota places no target could take, per kind.
@@ -91,7 +93,7 @@ public enum Assignment {
         case .all: kinds = [.villages, .communities, .rural, .urban]
         }
         for kind in kinds { try run.assign(kind) }
-        return Proposal(links: run.proposed, areaNames: run.areas.map(\.name), uncovered: run.uncovered, unfilled: run.unfilled)
+        return Proposal(links: run.proposed, areaNames: run.areas.map(\.name), reasons: run.reasons, uncovered: run.uncovered, unfilled: run.unfilled)
     }
 }
 
@@ -482,12 +484,34 @@ final class AssignmentRun {
                                             kind: kind.word, area: Int32(target.area), reason: reason(target, slot, kind: kind, level: level, filling: filling)))
     }
 
-    private func reason(_ target: Target, _ slot: Slot, kind: Kind, level: Int, filling: Bool) -> String {
+    /// The texts of the reasons, and the index of each by what it says.
+    var reasons: [String] = []
+    private var reasonIndex: [ReasonKey: Int32] = [:]
+
+    private struct ReasonKey: Hashable {
+        let kind: Int, level: Int, how: How, filling: Bool, held: Int, quota: Int?, count: Int, unitKind: String
+    }
+
+    private func reason(_ target: Target, _ slot: Slot, kind: Kind, level: Int, filling: Bool) -> Int32 {
+        let key = ReasonKey(kind: kind.rawValue, level: level, how: level == 0 ? slot.how : .none, filling: filling, held: slot.held,
+                            quota: slot.quota, count: filling ? target.count : 0, unitKind: level == 3 ? unitKind(slot) : "")
+        if let i = reasonIndex[key] { return i }
+        let i = Int32(reasons.count)
+        reasons.append(reasonText(target, slot, kind: kind, level: level, filling: filling))
+        reasonIndex[key] = i
+        return i
+    }
+
+    private func unitKind(_ slot: Slot) -> String {
+        if case .unit(let u) = slot.linker, let i = unitIndex[u] { return units[i].kind }
+        return "unit"
+    }
+
+    private func reasonText(_ target: Target, _ slot: Slot, kind: Kind, level: Int, filling: Bool) -> String {
         let place = kind.areaKind
         let load = slot.quota.map { "(\(slot.held) of \($0))" } ?? "(\(slot.held) linked)"
         if level == 3 {
-            let unitKind = { () -> String in if case .unit(let u) = slot.linker, let i = unitIndex[u] { return units[i].kind }; return "unit" }()
-            return "no quota holder left: a \(unitKind) unit, no fixed number (unit_quota_rule 0), least loaded \(load)"
+            return "no quota holder left: a \(unitKind(slot)) unit, no fixed number (unit_quota_rule 0), least loaded \(load)"
         }
         let whereText: String
         switch level {

@@ -1,4 +1,8 @@
 import GRDB
+import GRDBSQLite
+
+/// SQLite copies bound text before `sqlite3_bind_text` returns.
+private let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
 extension Linking.Linker: CustomStringConvertible {
     public var description: String {
@@ -81,39 +85,52 @@ extension Linking {
         }
     }
 
-    /// The links to check, in a temporary table (the checks are SQL over it, set-based).
+    /// The links to check, in a temporary table (the checks are SQL over it, set-based). Bound
+    /// through SQLite directly: a proposal for a province is a million rows.
     private static func fill(_ db: Database, _ links: [NewLink]) throws {
         try db.execute(sql: """
             CREATE TEMP TABLE IF NOT EXISTS linkage_new_link (
                 seq INTEGER PRIMARY KEY, cadre_id INTEGER, unit_id INTEGER, household_id INTEGER, village_id INTEGER, note TEXT);
             DELETE FROM temp.linkage_new_link;
             """)
-        let insert = try db.cachedStatement(sql: "INSERT INTO temp.linkage_new_link VALUES (?, ?, ?, ?, ?, ?)")
+        let insert = try db.makeStatement(sql: "INSERT INTO temp.linkage_new_link VALUES (?, ?, ?, ?, ?, ?)")
+        let s = insert.sqliteStatement
         for (i, l) in links.enumerated() {
-            var cadre: Int64?, unit: Int64?, household: Int64?, village: Int64?
-            switch l.linker { case .cadre(let id): cadre = id; case .unit(let id): unit = id }
-            switch l.target { case .household(let id): household = id; case .village(let id): village = id }
-            insert.setUncheckedArguments([Int64(i + 1), cadre, unit, household, village, l.note])
-            try insert.execute()
+            sqlite3_bind_int64(s, 1, Int64(i + 1))
+            for column: Int32 in 2...5 { sqlite3_bind_null(s, column) }
+            switch l.linker { case .cadre(let id): sqlite3_bind_int64(s, 2, id); case .unit(let id): sqlite3_bind_int64(s, 3, id) }
+            switch l.target { case .household(let id): sqlite3_bind_int64(s, 4, id); case .village(let id): sqlite3_bind_int64(s, 5, id) }
+            if var note = l.note, !note.isEmpty {
+                note.withUTF8 { _ = sqlite3_bind_text(s, 6, UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), Int32($0.count), transient) }
+            } else {
+                sqlite3_bind_null(s, 6)
+            }
+            let rc = sqlite3_step(s)
+            sqlite3_reset(s)
+            guard rc == SQLITE_DONE else { throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection))) }
         }
     }
 
     /// Refusals no option lifts: a linker or target that is not there, a cadre who may not link,
-    /// a link that is already open.
+    /// a link that is already open. One pass over the batch for the first four.
     private static func refuseImpossible(_ db: Database, since: String, entry: (Int64) -> String) throws {
-        for (column, table) in [("cadre_id", "cadre"), ("unit_id", "unit"), ("household_id", "household"), ("village_id", "village")] {
-            if let row = try Row.fetchOne(db, sql: """
-                SELECT b.seq, b.\(column) AS id FROM temp.linkage_new_link AS b
-                WHERE b.\(column) IS NOT NULL AND NOT EXISTS (SELECT 1 FROM \(table) WHERE id = b.\(column)) ORDER BY b.seq LIMIT 1
-                """) {
-                throw QueryError("\(entry(row["seq"]))there is no \(table) with id \(row["id"] as Int64)")
-            }
-        }
         if let row = try Row.fetchOne(db, sql: """
-            SELECT b.seq, c.id, c.name, c.excluded, c.left_on FROM temp.linkage_new_link AS b JOIN cadre AS c ON c.id = b.cadre_id
-            WHERE NOT (\(DomainFilter.eligibleCadre("c", on: "?1"))) ORDER BY b.seq LIMIT 1
-            """, arguments: [since]), let refusal = mayNotLink(cadre: row["id"], name: row["name"], excluded: row["excluded"], leftOn: row["left_on"], on: since) {
-            throw QueryError(entry(row["seq"]) + refusal)
+            SELECT b.seq, b.cadre_id, b.unit_id, b.household_id, b.village_id, c.id AS c, c.name, c.excluded, c.left_on,
+                   u.id AS u, h.id AS h, v.id AS v
+            FROM temp.linkage_new_link AS b LEFT JOIN cadre AS c ON c.id = b.cadre_id LEFT JOIN unit AS u ON u.id = b.unit_id
+            LEFT JOIN household AS h ON h.id = b.household_id LEFT JOIN village AS v ON v.id = b.village_id
+            WHERE (b.cadre_id IS NOT NULL AND c.id IS NULL) OR (b.unit_id IS NOT NULL AND u.id IS NULL)
+               OR (b.household_id IS NOT NULL AND h.id IS NULL) OR (b.village_id IS NOT NULL AND v.id IS NULL)
+               OR (c.id IS NOT NULL AND NOT (\(DomainFilter.eligibleCadre("c", on: "?1"))))
+            ORDER BY b.seq LIMIT 1
+            """, arguments: [since]) {
+            let at = entry(row["seq"])
+            for (column, alias, table) in [("cadre_id", "c", "cadre"), ("unit_id", "u", "unit"), ("household_id", "h", "household"), ("village_id", "v", "village")] {
+                if let id: Int64 = row[column], row[alias] as Int64? == nil { throw QueryError("\(at)there is no \(table) with id \(id)") }
+            }
+            if let refusal = mayNotLink(cadre: row["c"], name: row["name"], excluded: row["excluded"], leftOn: row["left_on"], on: since) {
+                throw QueryError(at + refusal)
+            }
         }
         let open = [("cadre_id", "household_id"), ("cadre_id", "village_id"), ("unit_id", "village_id")].map { linker, target in
             "SELECT b.seq, l.id, l.start_date FROM temp.linkage_new_link AS b JOIN link AS l ON l.\(linker) = b.\(linker) AND l.\(target) = b.\(target) AND l.end_date IS NULL"
@@ -145,11 +162,14 @@ extension Linking {
             }
             return "count(CASE WHEN \(test) THEN 1 END) AS n\(t.letter)"
         }.joined(separator: ", ")
+        let over = Quota.Category.allCases.map { "(new.n\($0.letter) > 0 AND load.h\($0.letter) + new.n\($0.letter) > load.q\($0.letter))" }.joined(separator: " OR ")
         let cadres = try Row.fetchAll(db, sql: """
-            WITH new AS (SELECT b.cadre_id AS id, min(b.seq) AS seq, \(added)
-                         FROM temp.linkage_new_link AS b LEFT JOIN household AS h ON h.id = b.household_id LEFT JOIN village AS v ON v.id = b.village_id
-                         WHERE b.cadre_id IS NOT NULL GROUP BY b.cadre_id)
+            WITH new AS MATERIALIZED (
+                SELECT b.cadre_id AS id, min(b.seq) AS seq, \(added)
+                FROM temp.linkage_new_link AS b LEFT JOIN household AS h ON h.id = b.household_id LEFT JOIN village AS v ON v.id = b.village_id
+                WHERE b.cadre_id IS NOT NULL GROUP BY b.cadre_id)
             SELECT new.*, load.* FROM new JOIN (\(Quota.cadreLoad(on: "?1", cadres: "SELECT id FROM new", eligibleOnly: false))) AS load ON load.id = new.id
+            WHERE load.rule IS NULL OR \(over)
             ORDER BY new.seq
             """, arguments: [since])
         for row in cadres {

@@ -17,12 +17,16 @@ local function load(stub, tname)
   return stub
 end
 local stubs = {}
-for tname in pairs(records) do
+-- The table of each metatable an entry's linker or target may have (records' and stubs'),
+-- for apply, which reads a million entries without calling into Lua.
+local tables = {}
+for tname, mt in pairs(records) do
   stubs[tname] = {
     __name = "record:" .. tname, __table = tname,
     __index = function(stub, key) return load(stub, tname)[key] end,
     __tostring = function(stub) return tostring(load(stub, tname)) end,
   }
+  tables[mt], tables[stubs[tname]] = tname, tname
 end
 
 local function rows(list, columns)
@@ -47,7 +51,7 @@ end
 -- proposal:apply{ allow_over_quota = true } --> links made: every entry, or none.
 function methods.apply(self, opts)
   if type(opts) ~= "nil" and type(opts) ~= "table" then error("apply{ allow_over_quota = true }: give options as a table", 2) end
-  local made, warnings = apply(self, self.as_of, opts ~= nil and opts.allow_over_quota == true)
+  local made, warnings = apply(self, self.as_of, opts ~= nil and opts.allow_over_quota == true, tables)
   say(warnings)
   return made
 end
