@@ -214,6 +214,7 @@ final class AssignModule {
             links.append(Linking.NewLink(linkerTable == "unit" ? .unit(linkerID) : .cadre(linkerID),
                                          targetTable == "household" ? .household(targetID) : .village(targetID), note: note))
         }
+        guard !links.isEmpty else { return call.returning(.integer(0), .array([])) } // nothing to write: no write lock
         try queries.willWrite()
         let made = try Linking.link(queries.db, links, since: day, allowOverQuota: call.boolean(3))
         call.push(.integer(Int64(made.ids.count)))
