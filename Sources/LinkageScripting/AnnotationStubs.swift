@@ -19,7 +19,7 @@ public enum AnnotationStubs {
         let tables = Set(Catalog.collections.map(\.table)).sorted()
         for table in tables { out += record(table, schema: schema) }
         for entity in Catalog.collections.sorted(by: { $0.name < $1.name }) { out += collection(entity, schema: schema) }
-        for module in ["db", "export", "import", "linkage", "assign"] { out += self.module(module) }
+        for module in ["db", "export", "import", "linkage", "check", "rules", "assign"] { out += self.module(module) }
         out += ["---Prints help: help() for an overview, help(households), help(households.where), help(\"db.exec\").",
                 "---@param x? any", "function help(x) end", ""]
         return out.joined(separator: "\n")

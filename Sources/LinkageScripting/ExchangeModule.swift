@@ -87,56 +87,7 @@ final class ExchangeModule {
         guard call.type(1) == LUA_TTABLE else {
             throw call.argumentError(1, "rows expected: a query such as households:where{ … } or a list of tables, got \(call.stack.typeName(at: 1))")
         }
-        let recordTable = firstRecordTable(call)
-        let list: [LuaValue]
-        switch call.value(1) {
-        case .array(let a): list = a
-        case .table(let t) where t.isEmpty: list = []
-        default: throw call.argumentError(1, "a list of rows expected (a table with rows at 1, 2, 3 …)")
-        }
-        var dicts: [[String: LuaValue]] = []
-        var keys = Set<String>()
-        for (i, item) in list.enumerated() {
-            guard case .table(let t) = item else {
-                if case .array = item { throw LuaRuntimeError("row \(i + 1) is a list; give each row as a table of field = value") }
-                throw LuaRuntimeError("row \(i + 1) is a \(kind(item)), not a table of field = value")
-            }
-            var d: [String: LuaValue] = [:]
-            for (k, v) in t {
-                guard case .string(let name) = k else { continue }
-                d[name] = v
-            }
-            dicts.append(d)
-            keys.formUnion(d.keys)
-        }
-        let columns: [String]
-        if let wanted { columns = wanted }
-        else if let recordTable, let info = queries.schema[recordTable] { columns = info.columnNames }
-        else { columns = order(keys) }
-        var rows: [[SQLValue]] = []
-        for (i, d) in dicts.enumerated() {
-            rows.append(try columns.map { c in try sqlValue(d[c] ?? .nil, row: i + 1, field: c) })
-        }
-        return ExportTable(columns: columns, rows: rows)
-    }
-
-    /// The table of the first row when it is a record (its metatable's `__table`).
-    private func firstRecordTable(_ call: LuaCall) -> String? {
-        let L = call.L
-        let base = lua_gettop(L)
-        defer { lua_settop(L, base) }
-        guard lua_rawgeti(L, 1, 1) == LUA_TTABLE, lua_getmetatable(L, -1) != 0 else { return nil }
-        guard lua_getfield(L, -1, "__table") == LUA_TSTRING else { return nil }
-        return call.stack.string(at: -1)
-    }
-
-    /// Keys in the order of the table whose columns they are (the smallest that has them all),
-    /// else `id` first and the rest by name.
-    private func order(_ keys: Set<String>) -> [String] {
-        let candidates = queries.schema.tables.values.filter { keys.isSubset(of: Set($0.columnNames)) }
-            .sorted { ($0.columns.count, $0.table) < ($1.columns.count, $1.table) }
-        if let t = candidates.first { return t.columnNames.filter(keys.contains) }
-        return keys.sorted { a, b in a == "id" ? b != "id" : (b == "id" ? false : a < b) }
+        return try queries.exportTable(call, listAt: 1, columns: wanted)
     }
 
     private func select(_ table: ExportTable, _ columns: [String]) throws -> ExportTable {
@@ -147,11 +98,6 @@ final class ExchangeModule {
             return i
         }
         return ExportTable(columns: columns, rows: table.rows.map { row in indexes.map { row[$0] } })
-    }
-
-    /// A cell: the query API's conversion (booleans as 1/0, a record as its id), placed by row.
-    private func sqlValue(_ v: LuaValue, row: Int, field: String) throws -> SQLValue {
-        try queries.sqlValue(v, field: "row \(row), field \(field)")
     }
 
     private func kind(_ v: LuaValue) -> String {

@@ -14,6 +14,8 @@ public enum HelpCatalog {
 
           db            raw SQL: db.query, db.rows, db.exec, db.value, db.transaction
           export        export.csv, export.json, export.markdown, export.xlsx;  import.check
+          check         check.all{ year = 2012 }, check.coverage … check.staff: the plan's rules held
+                        against the register, as findings;  rules.get/set: the rules, dated
           collections   areas villages communities households units cadres links visits
                         activities problems surveys — queries that run as one SQL statement
           records       rows of a collection: fields, relations (h.village.area.name), methods
@@ -96,9 +98,9 @@ public enum HelpCatalog {
         HelpEntry(key: "linked", usage: "households:linked(date)   households:unlinked(date)",
                   summary: "Households with (without) an active link to a cadre on the date (default linkage.as_of()).",
                   example: "cadres:get(1):link(households:get(1), '2012-03-01')\nassert(households:linked('2012-06-30'):count() == 1 and households:unlinked():count() == 14)"),
-        HelpEntry(key: "uncovered", usage: "villages:uncovered(date)   communities:uncovered(date)",
-                  summary: "Villages or communities with no active link from a unit or cadre on the date (全面覆盖).",
-                  example: "units:get(2):link(villages:get(1), '2012-03-01')\nassert(villages:uncovered():count() == 2)"),
+        HelpEntry(key: "uncovered", usage: "villages:uncovered(date)   communities:uncovered(date)   households:uncovered(date)",
+                  summary: "What the coverage check finds uncovered on the date (全面覆盖): poor villages and communities with no active link from a unit or cadre; households with no active cadre link that have not met the target (exited and 两不愁三保障 all met: 不脱钩). The same as where{ covered = false }.",
+                  example: "units:get(2):link(villages:get(1), '2012-03-01')\nassert(villages:uncovered():count() == 2)\nassert(households:uncovered('2012-06-30'):count() == #check.coverage{ as_of = '2012-06-30' } - 3)"),
         HelpEntry(key: "eligible", usage: "cadres:eligible(date)",
                   summary: "Cadres who may link households: not excluded staff (teachers, medical, enterprise, logistics), still serving.",
                   example: "assert(cadres:eligible():count() == 4)"),
@@ -106,7 +108,7 @@ public enum HelpCatalog {
                   example: "cadres:get(1):link(households:get(1), '2012-03-01')\nassert(links:active('2012-02-01'):count() == 0 and links:active('2012-03-01'):count() == 1)"),
         // records
         HelpEntry(key: "record", usage: "h.head_name   h.village.area.name   h:update{ … }   h:cadres()",
-                  summary: "A record is a Lua table of its row's fields. Relations read as fields (h.village, c.unit, l.successor) and are read once per id. Methods: update{…}; households: cadres(date), history(), links, visits{…}, activities, problems, surveys; villages: cadres, units, history(), households …; cadres: households(date), villages(date), spare_quota(date), link(target, {since}), handover(successor, {date, reason, left}); units: cadres, villages(date), spare_quota(date), link(village, {since}); links: close{date, reason}. An unknown field is an error that lists the valid ones.",
+                  summary: "A record is a Lua table of its row's fields. Relations read as fields (h.village, c.unit, l.successor) and are read once per id. Methods: update{…} on every record; " + recordMethodList + ". An unknown field is an error that lists the valid ones.",
                   example: "local h = households:get(1)\nassert(h.village.area.name == '太京镇' and tostring(h) == 'household 1 户主1')"),
         HelpEntry(key: "record:update", usage: "record:update{ field = value, ... } --> record",
                   summary: "Changes fields of one record after checking them, and refreshes the record.",
@@ -114,9 +116,9 @@ public enum HelpCatalog {
         HelpEntry(key: "record:link", usage: "cadre:link(target, { since = date, allow_over_quota = false })   unit:link(village, { since = date })",
                   summary: "Starts a link (a cadre to a household, village or community; a unit to a village or community). Excluded and departed staff never link; a target is linked once by the same linker. A link past the linker's quota in force on the date (quota_rule by role; unit_quota_rule for units with a fixed number) or past household_cadres_max for the household is refused, naming the quota and the rule; allow_over_quota = true makes it anyway, warns on stderr, and `linkage check` lists it.",
                   example: "local l = cadres:get(2):link(households:get(3), { since = '2012-03-01' })\nassert(l.start_date == '2012-03-01' and l.household.head_name == '户主3')\nlocal ok, err = pcall(cadres:get(2).link, cadres:get(2), households:get(4), '2012-03-01')\nassert(not ok and err:find('over the quota of 1', 1, true))"),
-        HelpEntry(key: "record:close", usage: "link:close{ date = date, reason = '调离' | '疾病' | '退休' | '脱贫' | '其他' }",
-                  summary: "Ends a link; links are never deleted. A link ends once.",
-                  example: "local l = cadres:get(2):link(households:get(3), '2012-03-01'):close{ date = '2012-09-01', reason = '退休' }\nassert(l.end_reason == '退休')"),
+        HelpEntry(key: "record:close", usage: "link:close{ date = date, reason = '调离' | '疾病' | '退休' | '脱贫' | '其他' }   problem:close{ date = date, resolution = text }",
+                  summary: "Ends a link; links are never deleted. A link ends once. A problem closes with its resolution (已办结), once, not before its report, escalation or last follow-up.",
+                  example: "local l = cadres:get(2):link(households:get(3), '2012-03-01'):close{ date = '2012-09-01', reason = '退休' }\nassert(l.end_reason == '退休')\nlocal p = households:get(3):report_problem{ by = cadres:get(2), on = '2012-05-01', description = '住房漏雨' }\nassert(p:close{ date = '2012-06-15', resolution = '协调危房改造' }.status == 'closed')"),
         HelpEntry(key: "record:handover", usage: "cadre:handover(successor or nil, { date = date, reason = '调离', left = true, allow_over_quota = false }) --> links moved, successor",
                   summary: "Ends every active link of the cadre on the date, recording the successor, and starts the same links for the successor (接替), in one step. Without a successor, the least-loaded eligible colleague of the same unit takes over (one whose spare quota takes every link first, then fewest links, then lowest id). The successor's quota is checked as for link (allow_over_quota to pass it); an excluded or departed successor, or one whose own links came to the cadre through a chain of successors (a cycle), is refused. left = true (or left_on = date) marks the cadre departed (left_on), so it no longer counts as under quota.",
                   example: "local a = cadres:get(1)\na:link(households:get(1), '2012-03-01')\nlocal moved, to = a:handover(nil, { date = '2012-09-01', reason = '调离', left = true })\nassert(moved == 1 and to.name == '王芳' and a.left_on == '2012-09-01')\nassert(households:get(1):cadres('2012-10-01'):first().name == '王芳')\nassert(households:get(1):cadres('2012-08-01'):first().name == '李明')"),
@@ -126,16 +128,32 @@ public enum HelpCatalog {
         HelpEntry(key: "record:history", usage: "household:history()   village:history() --> rows { from, to, linker, unit, reason, successor, note, … }",
                   summary: "Who held the household (or village, community), from when to when, and why it changed: every link to it, ended or not, in the order they began. record:cadres(date) answers who held it on one day.",
                   example: "local a = cadres:get(1)\na:link(households:get(1), '2012-03-01')\na:handover(cadres:get(2), { date = '2012-09-01', reason = '调离' })\nlocal h = households:get(1):history()\nassert(#h == 2 and h[1].linker == '李明' and h[1].to == '2012-09-01' and h[1].reason == '调离' and h[1].successor == '王芳')\nassert(h[2].linker == '王芳' and h[2].to == nil)"),
-        HelpEntry(key: "record:cadres", usage: "household:cadres(date) --> query of cadres",
-                  summary: "The cadres linked to a household (or village) on a date: who was linked to whom, when.",
-                  example: "cadres:get(1):link(households:get(5), '2012-03-01')\nassert(households:get(5):cadres():first().name == '李明')"),
-        HelpEntry(key: "record:households", usage: "cadre:households(date) --> query of households",
-                  summary: "The households a cadre held on a date.",
-                  example: "cadres:get(1):link(households:get(5), '2012-03-01')\nassert(#cadres:get(1):households('2012-04-01') == 1)"),
+        HelpEntry(key: "record:cadres", usage: "household:cadres(date)   cadre:households(date)   unit:communities(date) … --> query",
+                  summary: "The records linked with this one by a link active on the date (a date, or { as_of = date }; default linkage.as_of()): who was linked to whom, when. A query like any other (where, count, for loops …); it starts from this record's links, so a call costs microseconds however large the register. Through links: " + relationList(dated: true) + ".",
+                  example: "local c, u = cadres:get(1), units:get(2)\nc:link(households:get(5), '2012-03-01')\nu:link(communities:first(), { since = '2012-04-01' })\nassert(households:get(5):cadres():first().name == '李明')\nassert(#c:households('2012-04-01') == 1 and c:households{ as_of = '2012-02-01' }:count() == 0)\nassert(u:communities('2012-04-01'):first().name == '环城社区' and u:villages():count() == 0)"),
         HelpEntry(key: "record:visits", usage: "record:visits{ year = 2012 } --> query of visits",
-                  summary: "Visits to (or by) the record, optionally filtered; links, activities, problems and surveys work the same way.",
-                  example: "assert(households:get(1):visits{ year = 2012 }:count() == 0)"),
-        // export and import
+                  summary: "The rows that belong to the record (their foreign key is its id), optionally filtered with where{} fields; as_of = date keeps the links active on that date. By foreign key: " + relationList(dated: false) + ".",
+                  example: "assert(households:get(1):visits{ year = 2012 }:count() == 0)\nassert(villages:get(1):households{ kind = 'rural' }:count() == 4 and areas:get(1):households():count() == 8)"),
+        // problems (问题上报)
+        HelpEntry(key: "record:report_problem", usage: "household:report_problem{ by = cadre_or_unit, on = date, description = text } --> problem",
+                  summary: "Reports a problem a cadre or unit cannot solve (问题上报) about a household, village or community, on a date (default linkage.as_of()); it stays open until escalated to the office and closed. An unknown reporter, a date not written YYYY-MM-DD or an empty description is refused and nothing is written.",
+                  example: "local p = households:get(1):report_problem{ by = cadres:get(1), on = '2012-05-01', description = '危房改造资金不足' }\nassert(p.status == 'open' and p.household.head_name == '户主1' and p.reporter_cadre.name == '李明')"),
+        HelpEntry(key: "record:escalate", usage: "problem:escalate{ date = date } --> problem",
+                  summary: "Passes an open problem up to the leadership office (已上报协调) and refreshes the record. A problem already escalated or closed, or a date before the report, is refused.",
+                  example: "local p = villages:get(1):report_problem{ by = units:get(2), on = '2012-05-01', description = '村道未硬化' }\np:escalate{ date = '2012-05-20' }\nassert(p.status == 'escalated' and p.escalated_on == '2012-05-20')"),
+        HelpEntry(key: "record:follow_up", usage: "problem:follow_up{ date = date, note = text } --> problem",
+                  summary: "Records a follow-up (跟踪督办): what was done or learnt, dated from the report to the closing.",
+                  example: "local p = households:get(2):report_problem{ by = cadres:get(1), on = '2012-05-01', description = '子女上学困难' }\np:follow_up{ date = '2012-06-01', note = '已联系区教育局' }\nassert(p:followups()[1].note == '已联系区教育局')"),
+        HelpEntry(key: "record:followups", usage: "problem:followups() --> { followup, ... }",
+                  summary: "The follow-ups of a problem (rows of problem_followup), by date.",
+                  example: "local p = households:get(3):report_problem{ by = cadres:get(2), on = '2012-05-01', description = '缺少劳力' }\np:follow_up{ date = '2012-07-01', note = '二次走访' }:follow_up{ date = '2012-06-01', note = '联系村委会' }\nassert(#p:followups() == 2 and p:followups()[1].date == '2012-06-01')"),
+        // materials (联系卡, 联村联户日志)
+        HelpEntry(key: "record:contact_card", usage: "cadre:contact_card{ as_of = date } --> rows   (units and areas too)",
+                  summary: "The contact cards (联系卡) of the households linked on the date (default linkage.as_of()): a cadre's, a unit's cadres', or those in a township or subdistrict. A row per link: the household's township, village, group and head, the linking cadre's name, unit, title and phone, and the units linking the village. Rows are keyed by the Chinese column names; export.* writes them in order and print shows them aligned, as `linkage card` does.",
+                  example: "cadres:get(1):link(households:get(1), '2012-03-01')\nunits:get(2):link(villages:get(1), '2012-03-01')\nlocal card = areas:find{ name = '太京镇' }:contact_card{ as_of = '2012-06-30' }\nassert(#card == 1 and card[1]['户主'] == '户主1' and card[1]['联系干部'] == '李明' and card[1]['联系单位'] == '区财政局')\nassert(tostring(card):find('联系卡 · 太京镇 · 2012-06-30', 1, true))"),
+        HelpEntry(key: "record:linkage_log", usage: "cadre:linkage_log{ year = 2012 } --> rows   (units and areas too)",
+                  summary: "The linkage log (联村联户日志) of a year (default that of linkage.as_of()): visits, talks, publicity sessions, activities of the six actions and problems reported, by date, then a 合计 row per kind. A cadre's own; a unit's cadres' and the unit's; or everything done in a township or subdistrict. Rows as contact_card's; `linkage log` prints the same.",
+                  example: "households:get(1):report_problem{ by = cadres:get(1), on = '2012-05-01', description = '饮水困难' }\ndb.exec(\"INSERT INTO visit (cadre_id, household_id, date, days) VALUES (1, 1, '2012-04-01', 2)\")\nlocal log = cadres:get(1):linkage_log{ year = 2012 }\nassert(#log == 4 and log[1]['类别'] == '入户走访' and log[2]['类别'] == '问题上报' and log[3]['内容'] == '共 1 次')"),
         // assign
         HelpEntry(key: "assign.households", usage: "assign.households{ as_of = date, households = q, cadres = q, fill = true } --> proposal",
                   summary: "Proposes links that cover every uncovered household (全面覆盖) with eligible cadres that have spare quota on as_of (default linkage.as_of()): a cadre's own township or subdistrict first (district units are placed where linkers are short), then the county, then anywhere, least loaded first; then, with fill, second cadres (up to household_cadres_max) until quotas are met. households and cadres (queries or lists of records) limit the targets and the linkers. Deterministic: the same register gives the same proposal. Nothing is written until proposal:apply().",
@@ -149,6 +167,7 @@ public enum HelpCatalog {
         HelpEntry(key: "assign.proposal", usage: "proposal:apply{ allow_over_quota = false } --> links made   proposal:filter(fn)   proposal:summary()   proposal.uncovered   proposal.unfilled",
                   summary: "A proposal is a list of entries { linker, target, kind, area, reason } (it prints as a table); remove, add or change entries like any list's, or keep some with filter. apply makes every link from proposal.as_of through the checks of record:link, in one step: all or nothing. uncovered lists the targets left without a linker and why; unfilled the quota places left.",
                   example: "local p = assign.households{ as_of = '2012-03-01' }\nlocal mine = p:filter(function(e) return e.linker.name == '李明' end)\nassert(#mine == 2 and mine[1].reason:find('same township', 1, true))\ntable.insert(mine, { linker = cadres:get(5), target = households:get(12) })\nassert(mine:apply() == 3 and households:get(12):cadres('2012-03-01'):first().name == '陈静')"),
+        // export and import
         HelpEntry(key: "export.csv", usage: "export.csv(rows, path [, { bom = true, columns = { … } }]) --> rows written",
                   summary: "Writes rows (a query, or a list of records or db.query rows) as CSV in UTF-8; bom = true for Excel. Resident IDs and phones are masked unless the run shows PII. See docs/import-export.md.",
                   example: "local path = os.tmpname()\nassert(export.csv(households:where{ kind = 'urban' }, path) == 3)\nos.remove(path)"),
@@ -171,8 +190,27 @@ public enum HelpCatalog {
                   summary: "Pads text to a width on the terminal, counting Chinese characters as two columns, so tables of names line up; right = true pads on the left.",
                   example: "assert(linkage.width('太京镇') == 6 and linkage.pad('太京镇', 8) == '太京镇  ')\nassert(linkage.pad(42, 4, true) == '  42')"),
         HelpEntry(key: "linkage.as_of", usage: "linkage.as_of(date) --> date",
-                  summary: "Sets (or, without an argument, tells) the date that linked, uncovered, eligible, active and record:cadres() ask about when none is given.",
+                  summary: "Sets (or, without an argument, tells) the date that linked, uncovered, eligible, active and the relations through links (h:cadres(), c:households() …) ask about when none is given.",
                   example: "linkage.as_of('2012-12-31')\nassert(linkage.as_of() == '2012-12-31')"),
+        // the rules engine
+        HelpEntry(key: "check.all", usage: "check.all{ year = 2012, as_of = date, severity = 'warning', only = { 'coverage', … } } --> findings",
+                  summary: "Holds the register to every rule of the plan and returns the findings: a list of { check, severity ('error', 'warning', 'info'), subject, area, expected, actual, message, subject_table, subject_id }, which prints as a table and exports with export.*. Links and quotas are taken on as_of; visits and activities count from the first of year to its end, or to as_of inside the year. Without year, the year of as_of; without either, linkage.as_of(). The rules are those in force that day (rules.get); a day with none is an error. severity keeps that severity or worse.",
+                  example: "local f = check.all{ year = 2012 }\nlocal s = check.summary(f)\nassert(s.total == #f and s.error == 21 and s.by_check.coverage == 19 and f[1].check == 'coverage')\nassert(#check.all{ year = 2012, only = { 'visits' } } == 0)"),
+        HelpEntry(key: "check.coverage", usage: "check.coverage{ as_of = date }   check.quotas   check.visits   check.actions   check.outcomes   check.problems   check.staff",
+                  summary: "One check each, with the options of check.all. coverage: every poor village, community and household linked (全面覆盖), and a household stays linked until it has exited and 两不愁三保障 are all met (不脱钩); at most household_cadres_max cadres. quotas: cadres and units against the quota in force (over: error, under: warning). visits: each link's visits, days, talks and publicity against the standard, pro-rated by the share of the period the link was active (round(standard × days linked ÷ days of the year)). actions: the six actions' minimums per linked target (action_minimum). outcomes: 两不愁三保障 still missing, poor villages with no industry project, households with no prosperity lead. problems: open past problem_deadline_days or without follow-up for problem_followup_days. staff: excluded or departed cadres still holding links.",
+                  example: "local f = check.coverage{ as_of = '2012-06-30' }\nassert(#f == 19 and f[1].subject == 'household 1 户主1' and f[1].severity == 'error')\nassert(#check.staff{ as_of = '2012-06-30' } == 0)"),
+        HelpEntry(key: "check.summary", usage: "check.summary(findings) --> { error = n, warning = n, info = n, total = n, by_check = { … } }   check.status(findings) --> 0 or 1",
+                  summary: "Counts findings by severity and by check. check.status is 1 when an error-severity finding exists, else 0: a scheduled script ends with os.exit(check.status(f)), as `linkage check` does.",
+                  example: "local f = check.coverage{ as_of = '2012-06-30' }\nassert(check.summary(f).by_check.coverage == 19 and check.status(f) == 1)"),
+        HelpEntry(key: "rules.get", usage: "rules.get(kind [, date | { as_of = date }]) --> rows   rules.history(kind) --> rows",
+                  summary: "The rules of a kind in force on the date (default linkage.as_of()), or every row with the days it is in force (valid_from, valid_until). Kinds: quota (by role), unit_quota (by unit kind), visit_standard, action_minimum, setting.",
+                  example: "assert(#rules.get('quota', '2012-06-30') == 9 and #rules.history('setting') == 3)\nassert(#rules.get('quota', '2011-06-30') == 0)"),
+        HelpEntry(key: "rules.set", usage: "rules.set(kind, { key fields, numbers, from = date [, note = text] }) --> row id",
+                  summary: "Changes a rule from a day on: the row in force that day ends, a new one begins with the numbers given (the others kept), and earlier years keep their rules, so a check of an earlier year is unchanged. Audited like every change. The key fields name the rule: role, unit_kind, actor/target/kind, item/target, name.",
+                  example: "rules.set('quota', { role = 'township_other', rural_households = 2, from = '2013-01-01' })\nlocal function quota(day) for _, r in ipairs(rules.get('quota', day)) do if r.role == 'township_other' then return r.rural_households end end end\nassert(quota('2012-06-30') == 1 and quota('2013-06-30') == 2)"),
+        HelpEntry(key: "rules.stop", usage: "rules.stop(kind, { key fields, on = date })",
+                  summary: "Ends a rule: from the day on it is not in force, and a check that needs it is refused for later days.",
+                  example: "rules.stop('setting', { name = 'problem_followup_days', on = '2014-01-01' })\nassert(#rules.get('setting', '2014-06-30') == 2)"),
     ]
 
     public static func entry(_ key: String) -> HelpEntry? { entries.first { $0.key == key } }
@@ -212,6 +250,12 @@ public enum HelpCatalog {
     /// (`unlinked` under `linked`, `avg` under `sum`, `record:links` under `record:visits`).
     public static func resolve(_ key: String) -> HelpEntry? {
         if let e = entry(key) { return e }
+        // "record:TABLE:NAME": the method NAME of a record of TABLE (households is a relation
+        // through links on a cadre, by foreign key on a village).
+        let parts = key.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        if parts.count == 3, parts[0] == "record" {
+            return recordEntry(parts[2], table: parts[1]) ?? resolve("record:" + parts[2])
+        }
         var scope = "", name = key
         if key.hasPrefix("record:") { scope = "record:"; name = String(key.dropFirst(scope.count)) }
         else if let dot = key.firstIndex(of: ".") { scope = String(key[...dot]); name = String(key[key.index(after: dot)...]) }
@@ -219,6 +263,15 @@ public enum HelpCatalog {
             if signatures[e.key]?.contains(where: { $0.name == name }) == true { return e }
         }
         return nil
+    }
+
+    /// The entry that documents method `name` of a record of `table`.
+    static func recordEntry(_ name: String, table: String) -> HelpEntry? {
+        entries.first { e in e.key.hasPrefix("record:") && recordSignature(e, name, table: table) != nil }
+    }
+
+    private static func recordSignature(_ e: HelpEntry, _ name: String, table: String) -> Signature? {
+        signatures[e.key]?.first { $0.name == name && ($0.tables?.contains(table) ?? true) }
     }
 
     /// "\ncollection\nNAME\nCOLUMNS\nVIRTUAL" or "\nrecord\nTABLE\nCOLUMNS\nMETHODS" (space-separated
@@ -238,7 +291,7 @@ public enum HelpCatalog {
     /// Filters that read like fields (VirtualField), documented here for help and the stubs.
     public static let virtualFields: [(name: String, summary: String)] = [
         ("linked", "households with (true) or without (false) an active link to a cadre on linkage.as_of()"),
-        ("covered", "villages or communities with (true) or without (false) an active link from a unit or cadre"),
+        ("covered", "covered on the day as the coverage check counts it (true) or not (false): villages and communities with a unit or cadre linked, households with a cadre linked or the target met"),
         ("eligible", "cadres who may (true) or may not (false) link households"),
         ("active", "links active (true) or not (false) on linkage.as_of()"),
         ("year", "rows whose date falls in that year, such as year = 2012"),
@@ -278,8 +331,8 @@ public enum HelpCatalog {
         if !relations.isEmpty { lines.append("  relations: " + relations.map { "\($0.name) (→ \($0.table))" }.joined(separator: ", ")) }
         lines += ["", "Methods:"]
         for m in methods.sorted() {
-            let e = resolve("record:" + m)
-            let sig = e.flatMap { signatures[$0.key]?.first { $0.name == m } }
+            let e = recordEntry(m, table: table)
+            let sig = e.flatMap { recordSignature($0, m, table: table) }
             let call = sig.map { "\(m)(\($0.params.map { $0.split(separator: ":")[0] }.joined(separator: ", ")))" } ?? "\(m)()"
             lines.append("  " + call.padding(toLength: max(34, call.count), withPad: " ", startingAt: 0) + (e.map { " " + firstSentence($0.summary) } ?? " (undocumented)"))
         }
@@ -328,6 +381,42 @@ extension HelpCatalog {
     private static let date = "date?: string|{ as_of: string }"
     private static let filter = "filter?: table"
 
+    /// The record methods that return related rows, as the model declares them
+    /// (Catalog.recordRelations): through links with a date, or by foreign key with a filter.
+    private static func relationSignatures(dated: Bool) -> [Signature] {
+        Catalog.recordRelations.filter { $0.isDated == dated }.map {
+            Signature($0.name, [dated ? date : filter], [$0.collection], on: [$0.table])
+        }
+    }
+
+    /// "household: cadres; village: cadres, units; …": the relations by record table, in the
+    /// model's order, each written by `call`, and `more` methods after a table's relations.
+    private static func listByTable(_ relations: [RecordRelation], _ call: (RecordRelation) -> String,
+                                    more: [(String, [String])] = []) -> String {
+        var tables: [String] = []
+        var names: [String: [String]] = [:]
+        for (table, list) in relations.map({ ($0.table, [call($0)]) }) + more {
+            if names[table] == nil { tables.append(table) }
+            names[table, default: []] += list
+        }
+        return tables.map { "\($0)\($0 == "village" ? " (and community)" : ""): \(names[$0]!.joined(separator: ", "))" }
+            .joined(separator: "; ")
+    }
+
+    static func relationList(dated: Bool) -> String {
+        listByTable(Catalog.recordRelations.filter { $0.isDated == dated }, \.name)
+    }
+
+    /// The methods of each kind of record, for the summary of records: relations from the model,
+    /// then the methods that change links.
+    static var recordMethodList: String {
+        listByTable(Catalog.recordRelations, { $0.isDated ? "\($0.name)(date)" : "\($0.name){…}" },
+                    more: [("unit", ["link(village, {since})", "spare_quota(date)"]),
+                           ("cadre", ["link(target, {since})", "handover(successor, {date, reason, left})", "spare_quota(date)"]),
+                           ("household", ["history()"]), ("village", ["history()"]),
+                           ("link", ["close{date, reason}"])])
+    }
+
     /// The signatures of every function entry, by catalog key; a test checks that each function key
     /// has them and that they match what a record's metatable offers.
     public static let signatures: [String: [Signature]] = [
@@ -356,33 +445,26 @@ extension HelpCatalog {
         "add": [Signature("add", ["fields: @F"], ["@R"])],
         "each": [Signature("each", [], ["fun(): @R?"])],
         "linked": ["linked", "unlinked"].map { Signature($0, [date], ["@Q"], on: ["household"]) },
-        "uncovered": [Signature("uncovered", [date], ["@Q"], on: ["village"])],
+        "uncovered": [Signature("uncovered", [date], ["@Q"], on: ["village", "household"])],
         "eligible": [Signature("eligible", [date], ["@Q"], on: ["cadre"])],
         "active": [Signature("active", [date], ["@Q"], on: ["link"])],
         "record:update": [Signature("update", ["fields: table"], ["@R"])],
         "record:link": [Signature("link", ["target: household|village", "since?: string|{ since: string, allow_over_quota: boolean? }"], ["link"], on: ["cadre", "unit"])],
-        "record:close": [Signature("close", ["opts?: { date: string?, reason: string? }"], ["link"], on: ["link"])],
+        "record:close": [Signature("close", ["opts?: { date: string?, reason: string? }"], ["link"], on: ["link"]),
+                         Signature("close", ["opts: { date: string?, resolution: string }"], ["problem"], on: ["problem"])],
+        "record:report_problem": [Signature("report_problem", ["opts: { by: cadre|unit, on: string?, description: string }"], ["problem"],
+                                            on: ["household", "village"])],
+        "record:escalate": [Signature("escalate", ["opts?: { date: string? }"], ["problem"], on: ["problem"])],
+        "record:follow_up": [Signature("follow_up", ["opts: { date: string?, note: string }"], ["problem"], on: ["problem"])],
+        "record:followups": [Signature("followups", [], ["table[]"], on: ["problem"])],
+        "record:contact_card": [Signature("contact_card", ["as_of?: string|{ as_of: string }"], ["table[]"], on: ["cadre", "unit", "area"])],
+        "record:linkage_log": [Signature("linkage_log", ["year?: integer|{ year: integer }"], ["table[]"], on: ["cadre", "unit", "area"])],
         "record:handover": [Signature("handover", ["successor: cadre?", "opts?: { date: string?, reason: string?, left: boolean?, left_on: string?, allow_over_quota: boolean? }"],
                                       ["integer", "cadre"], on: ["cadre"])],
         "record:spare_quota": [Signature("spare_quota", ["date?: string"], ["{ villages: integer, rural_households: integer?, communities: integer?, urban_households: integer? }"], on: ["cadre", "unit"])],
         "record:history": [Signature("history", [], ["{ from: string, to: string?, linker: string, unit: string?, reason: string?, successor: string?, note: string? }[]"], on: ["household", "village"])],
-        "record:cadres": [Signature("cadres", [date], ["cadres"], on: ["household", "village"]),
-                          Signature("cadres", [filter], ["cadres"], on: ["unit"])],
-        "record:households": [Signature("households", [date], ["households"], on: ["cadre"]),
-                              Signature("households", [filter], ["households"], on: ["village", "area"])],
-        "record:visits": [
-            Signature("visits", [filter], ["visits"], on: ["household", "village", "unit", "cadre"]),
-            Signature("links", [filter], ["links"], on: ["household", "village", "unit", "cadre"]),
-            Signature("activities", [filter], ["activities"], on: ["household", "village", "unit", "cadre"]),
-            Signature("problems", [filter], ["problems"], on: ["household", "village"]),
-            Signature("surveys", [filter], ["surveys"], on: ["household"]),
-            Signature("villages", [filter], ["villages"], on: ["area"]),
-            Signature("villages", [date], ["villages"], on: ["unit", "cadre"]),
-            Signature("communities", [filter], ["communities"], on: ["area"]),
-            Signature("communities", [date], ["communities"], on: ["unit", "cadre"]),
-            Signature("units", [filter], ["units"], on: ["area"]),
-            Signature("units", [date], ["units"], on: ["village"]),
-        ],
+        "record:cadres": relationSignatures(dated: true),
+        "record:visits": relationSignatures(dated: false),
         "export.csv": [Signature("csv", ["rows: table|userdata", "path: string", "opts?: { bom: boolean?, columns: string[]? }"], ["integer"])],
         "export.json": [Signature("json", ["rows: table|userdata", "path?: string"], ["string|integer"])],
         "export.markdown": [Signature("markdown", ["rows: table|userdata", "path?: string"], ["string|integer"])],
@@ -399,7 +481,17 @@ extension HelpCatalog {
         "assign.proposal": [Signature("apply", ["opts?: { allow_over_quota: boolean? }"], ["integer"]),
                             Signature("filter", ["keep: fun(entry: assign.entry): boolean"], ["assign.proposal"]),
                             Signature("summary", [], ["string"])],
+        "check.all": [Signature("all", [checkOptions], ["table[]"])],
+        "check.coverage": Checks.all.map { Signature($0.name, [checkOptions], ["table[]"]) },
+        "check.summary": [Signature("summary", ["findings: table[]"], ["table"]), Signature("status", ["findings: table[]"], ["integer"]),
+                          Signature("names", [], ["string[]"])],
+        "rules.get": [Signature("get", ["kind: string", "date?: string|{ as_of: string }"], ["table[]"]),
+                      Signature("history", ["kind: string"], ["table[]"]), Signature("kinds", [], ["table[]"])],
+        "rules.set": [Signature("set", ["kind: string", "fields: table"], ["integer"])],
+        "rules.stop": [Signature("stop", ["kind: string", "fields: table"], [])],
     ]
+
+    private static let checkOptions = "opts?: { year: integer?, as_of: string?, severity: string?, only: string[]? }"
 }
 
 enum Catalogued {

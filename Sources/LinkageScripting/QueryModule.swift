@@ -18,6 +18,8 @@ final class QueryModule {
     private var metatables: [String: Int32] = [:]
     /// The date the domain filters ask about when none is given.
     var asOf: String
+    /// The last date a relation was asked about, known to be a real day.
+    private var checkedDate: String?
     /// How many single records were read by id (relations); tests use it to prove there is no N+1.
     private(set) var recordReads = 0
 
@@ -37,7 +39,7 @@ final class QueryModule {
         for entity in Catalog.collections {
             collections[entity.name] = .object(LuaObjectRef(QueryObject(Query(entity), module: self), metatable: QueryObject.luaClass.name))
         }
-        var p = primitives()
+        var p = primitives().merging(problemPrimitives()) { $1 }.merging(materialPrimitives()) { $1 }
         p["collections"] = .dictionary(collections)
         p["tables"] = .array(schema.tables.keys.sorted().map { .string($0) })
         try lua.load(String(decoding: PackageResources.query_lua, as: UTF8.self), chunkName: "=(linkage)")
@@ -61,13 +63,14 @@ final class QueryModule {
 
     // MARK: primitives the prelude builds on
 
+    /// A Swift function as a value the prelude receives in its table of primitives.
+    func primitive(_ name: String, _ body: @escaping LuaFunction) -> LuaValue {
+        LuaStack(L).push(function: body, name: name)
+        return .reference(LuaReferenceBox.take(L))
+    }
+
     private func primitives() -> [String: LuaValue] {
-        func f(_ name: String, _ body: @escaping LuaFunction) -> LuaValue {
-            let state = LuaStack(L)
-            state.push(function: body, name: name)
-            let ref = LuaReferenceBox.take(L)
-            return .reference(ref)
-        }
+        let f = primitive
         return [
             "get": f("get") { [unowned self] call in
                 let table = try call.string(1)
@@ -80,9 +83,28 @@ final class QueryModule {
                 call.push(.array((self.schema[table]?.columnNames ?? []).map { .string($0) }))
                 return 1
             },
+            // A table's relations as the model declares them: belongs-to (read as fields, h.village)
+            // and to many rows (record methods, c:households(date)); the prelude builds on both.
             "relations": f("relations") { call in
-                let entity = Catalog.table(try call.string(1))
-                call.push(.dictionary(entity.relations.mapValues { .dictionary(["table": .string($0.table), "column": .string($0.column)]) }))
+                let table = try call.string(1)
+                let many = Catalog.recordRelations(of: table).map {
+                    ($0.name, LuaValue.dictionary(["collection": .string($0.collection), "dated": .boolean($0.isDated)]))
+                }
+                return call.returning(
+                    .dictionary(Catalog.table(table).relations.mapValues { .dictionary(["table": .string($0.table), "column": .string($0.column)]) }),
+                    .dictionary(Dictionary(uniqueKeysWithValues: many)))
+            },
+            // related(table, name, id [, date]): the query of a record's relation to many rows.
+            "related": f("related") { [unowned self] call in
+                let table = try call.string(1), name = try call.string(2)
+                guard let relation = Catalog.recordRelation(table, name) else { throw QueryError("\(table) has no relation \(name)") }
+                var asOf = self.asOf
+                if let date = try call.optionalString(4) {
+                    // A loop asks with one date per record; checking it costs more than the query's SQL.
+                    if date != self.checkedDate { self.checkedDate = try DateText.check(date, field: "as_of") }
+                    asOf = date
+                }
+                QueryObject.luaClass.push(QueryObject(relation.query(id: try call.integer(3), asOf: asOf), module: self), on: call.stack)
                 return 1
             },
             "changes": f("changes") { [unowned self] call in

@@ -141,7 +141,7 @@ final class QueryObject {
             },
             "linked": { q, call in try q.domain(call, "linked", for: ["household"]) { DomainFilter.households(linked: true, asOf: $0) } },
             "unlinked": { q, call in try q.domain(call, "unlinked", for: ["household"]) { DomainFilter.households(linked: false, asOf: $0) } },
-            "uncovered": { q, call in try q.domain(call, "uncovered", for: ["village"]) { DomainFilter.uncovered(asOf: $0) } },
+            "uncovered": { q, call in try q.domain(call, "uncovered", for: ["village", "household"]) { [table = q.table] in DomainFilter.uncovered(table, asOf: $0) } },
             "eligible": { q, call in try q.domain(call, "eligible", for: ["cadre"]) { DomainFilter.eligibleCadres(asOf: $0) } },
             "active": { q, call in try q.domain(call, "active", for: ["link"]) { DomainFilter.activeLinks(asOf: $0) } },
         ],

@@ -40,30 +40,55 @@ struct CheckCommand: ParsableCommand {
     @Flag(name: .customLong("show-pii"), help: "Print resident IDs and phone numbers whole (masked by default).")
     var showPII = false
 
+    @Flag(name: .long, help: "Print the SQL of each check, with the day's values in place of ?1 … ?5, instead of running it.")
+    var sql = false
+
     func run() throws {
         let names = only.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty }
         let format = try chosenFormat()
-        let register = try database.open(mode: .readOnly)
-        let protected = try register.queue.read { db in try ExportTarget.databaseFiles(db) } + [register.path]
-        if let output { do { try ExportTarget.refuse(output, ifItIsAFileOf: protected) } catch let e as ExchangeError { throw Failure.input(e.message) } }
-        var (table, summary, period): (ExportTable, CheckSummary, CheckPeriod)
+        if sql {
+            do {
+                let period = try CheckPeriod(year: year, asOf: asOf)
+                for check in try Checks.select(names) {
+                    print("-- \(check.name): \(check.title)\n\(check.inlineSQL(period));\n")
+                }
+                return
+            } catch let e as QueryError {
+                throw Failure.input(e.message)
+            }
+        }
+        let (register, protected) = try database.openReadOnly(writingTo: output)
+        let period: CheckPeriod, checks: [Check]
         do {
             period = try CheckPeriod(year: year, asOf: asOf)
-            let checks = try Checks.select(names)
-            (table, summary) = try register.queue.read { db in try Checks.table(db, checks, period, minSeverity: severity) }
+            checks = try Checks.select(names)
         } catch let e as QueryError {
             throw Failure.input(e.message)
         }
-        if !showPII { table = table.masked() }
+        let summary: CheckSummary
         do {
-            switch (format, output) {
-            case (nil, _): print(Exporter.text(table), terminator: "")
-            case (let f?, let path?): try Exporter.write(table, format: f, to: path, sheetName: "findings", protecting: protected)
-            case (.csv?, nil): FileHandle.standardOutput.write(Exporter.csv(table))
-            case (.json?, nil): print(Exporter.json(table), terminator: "")
-            case (.markdown?, nil): print(Exporter.markdown(table), terminator: "")
-            case (.xlsx?, nil): throw Failure.input("xlsx is a file format; give -o FILE.xlsx")
+            switch format {
+            case .csv?, .json?:
+                // Row by row: memory stays flat however many findings a province has.
+                summary = try ReadOnlyOutput.stream(to: output) { handle in
+                    let writer = RowWriter(format == .json ? .json : .csv(bom: false, rawCells: false), columns: Check.columns, mask: !showPII, to: handle)
+                    let summary = try register.queue.read { db in try Checks.findings(db, checks, period, minSeverity: severity) { try writer.write($0) } }
+                    try writer.finish()
+                    return summary
+                }
+            default:
+                var (table, counts) = try register.queue.read { db in try Checks.table(db, checks, period, minSeverity: severity) }
+                if !showPII { table = table.masked() }
+                summary = counts
+                switch (format, output) {
+                case (nil, _): print(Exporter.text(table), terminator: "")
+                case (let f?, let path?): try Exporter.write(table, format: f, to: path, sheetName: "findings", protecting: protected)
+                case (.markdown?, nil): print(Exporter.markdown(table), terminator: "")
+                default: throw Failure.input("xlsx is a file format; give -o FILE.xlsx")
+                }
             }
+        } catch let e as QueryError {
+            throw Failure.input(e.message)
         } catch let e as ExchangeError {
             throw Failure.input(e.message)
         }

@@ -54,12 +54,10 @@ struct ExportCommand: ParsableCommand {
     func run() throws {
         let format = try chosenFormat()
         let query = try statement()
-        let register = try database.open(mode: .readOnly)
+        let (register, registerFiles) = try database.openReadOnly(writingTo: output)
+        if format == .csv || format == .json { return try stream(format, query, register) }
         var rows: ExportTable
-        let registerFiles: [String]
         do {
-            registerFiles = try register.queue.read { db in try ExportTarget.databaseFiles(db) } + [register.path]
-            if let output { try ExportTarget.refuse(output, ifItIsAFileOf: registerFiles) }
             rows = try register.queue.read { db in
                 if let check, let rule = Checks.named(check) {
                     return try Checks.table(db, [rule], try CheckPeriod(year: year, asOf: asOf)).0
@@ -89,6 +87,39 @@ struct ExportCommand: ParsableCommand {
             }
         } catch let e as ExchangeError {
             throw Failure.input(e.message)
+        }
+    }
+
+    /// CSV and JSON are written as rows are read: memory stays flat whatever the row count.
+    func stream(_ format: ExportFormat, _ query: (sql: String, arguments: [SQLValue]), _ register: Register) throws {
+        let rows: Int
+        do {
+            rows = try ReadOnlyOutput.stream(to: output) { handle -> Int in
+                try register.queue.read { db -> Int in
+                    func writer(_ columns: [String]) -> RowWriter {
+                        RowWriter(format == .json ? .json : .csv(bom: bom, rawCells: rawCells), columns: columns, mask: !options.showPII, to: handle)
+                    }
+                    if let check, let rule = Checks.named(check) {
+                        let w = writer(Check.columns)
+                        try Checks.findings(db, [rule], try CheckPeriod(year: year, asOf: asOf)) { try w.write($0) }
+                        try w.finish()
+                        return w.rows
+                    }
+                    let w = try ExportTable.stream(db, sql: query.sql, arguments: query.arguments) { columns in writer(columns) }
+                    return w.rows
+                }
+            }
+        } catch let e as ExchangeError {
+            throw Failure.input(e.message)
+        } catch let e as QueryError {
+            throw Failure.input(e.message)
+        } catch let e as Failure {
+            throw e
+        } catch {
+            throw Failure.input("the query failed: \(error)")
+        }
+        if let output {
+            FileHandle.standardError.write(Data("exported \(rows) row\(rows == 1 ? "" : "s") to \(output) (\(format.rawValue))\n".utf8))
         }
     }
 

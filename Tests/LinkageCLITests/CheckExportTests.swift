@@ -103,3 +103,28 @@ final class CheckExportTests: LinkageCLITestCase {
         XCTAssertTrue(c.stderr.contains("unknown check 'nope'"), c.stderr)
     }
 }
+
+/// One definition of coverage: docs/schema.md's example query, the query API and the check count
+/// the same households on a partly linked sample district.
+final class CoverageDefinitionTests: LinkageCLITestCase {
+    func testTheSchemaExampleTheAPIAndTheCheckAgree() throws {
+        XCTAssertEqual(try linkage("--db", "d.db", "sample", "--scale", "2000", "--linked", "partial").exitCode, 0)
+        let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("docs/schema.md")
+        let text = try String(contentsOf: docs, encoding: .utf8)
+        guard let start = text.range(of: "-- households not covered on 2012-12-31"),
+              let select = text.range(of: "SELECT h.* FROM household h", range: start.upperBound..<text.endIndex),
+              let end = text.range(of: ";", range: select.upperBound..<text.endIndex) else {
+            return XCTFail("docs/schema.md has no coverage example")
+        }
+        let example = String(text[select.lowerBound..<end.lowerBound])
+        let bySQL = Int(try sqlite3("d.db", "SELECT count(*) FROM (\(example));").trimmingCharacters(in: .whitespacesAndNewlines))!
+        XCTAssertGreaterThan(bySQL, 100, "a partly linked district has uncovered households")
+        XCTAssertEqual(try evaluate("return households:uncovered('2012-12-31'):count()", db: "d.db"), "\(bySQL)\n")
+        XCTAssertEqual(try evaluate("return households:where{ covered = false }:count()", db: "d.db").isEmpty, false)
+        XCTAssertEqual(try evaluate("linkage.as_of('2012-12-31') return households:where{ covered = false }:count()", db: "d.db"), "\(bySQL)\n")
+        let check = try linkage("--db", "d.db", "check", "--as-of", "2012-12-31", "--only", "coverage", "--format", "csv")
+        XCTAssertEqual(check.exitCode, 1)
+        XCTAssertEqual(check.stdout.components(separatedBy: "\r\n").filter { $0.contains("no cadre linked") || $0.contains("before the target was met") }.count, bySQL)
+    }
+}

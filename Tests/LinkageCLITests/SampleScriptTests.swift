@@ -91,6 +91,27 @@ final class SampleScriptTests: LinkageCLITestCase {
         XCTAssertEqual(findings(check.stdout), [], check.stdout)
     }
 
+    func testProblemsGoesFromReportToClosingAndStopsAtTheFirstMistake() throws {
+        let args = [sample("problems.lua"), "李明", "620502197001010014", "2012-05-01"]
+        let preview = try LinkageProcess.run(["--db", "test.db", "run", "--dry-run"] + args, in: directory, environment: nil, stdin: nil)
+        XCTAssertTrue(preview.stdout.contains("problem: 1 inserted, 2 updated, 0 deleted"), "\(preview)")
+        XCTAssertTrue(preview.stdout.contains("problem_followup: 1 inserted, 0 updated, 0 deleted"), "\(preview)")
+        XCTAssertEqual(try evaluate("return problems:count()"), "0\n", "the preview changed nothing")
+        let done = try LinkageProcess.run(["--db", "test.db", "run"] + args, in: directory, environment: nil, stdin: nil)
+        XCTAssertEqual(done.stdout, """
+            李明 reported problem 1 about 户主1 on 2012-05-01
+              escalated to the office on 2012-05-08
+              followed up on 2012-05-15: 区住建局已入户勘察
+              closed on 2012-05-31: 纳入当年危房改造计划
+            0 problems in the register are still open
+
+            """, "\(done)")
+        let bad = try linkage("--db", "test.db", "run", sample("problems.lua"), "李明", "620502197001010014", "2012-5-1")
+        XCTAssertEqual(bad.exitCode, 1)
+        XCTAssertTrue(bad.stderr.contains("problems.lua:23: on must be a date written YYYY-MM-DD"), bad.stderr)
+        XCTAssertEqual(try evaluate("return problems:count()"), "1\n")
+    }
+
     func testFixColumnFromCSVIsAllOrNothing() throws {
         _ = try write("incomes.csv", "\u{FEFF}resident_id,income\r\n620502197001010014,3100\r\n\"620502197001010022\",2900.5\r\n")
         let ok = try linkage("--db", "test.db", "run", sample("fix-column-from-csv.lua"), "incomes.csv", "income")

@@ -31,7 +31,8 @@ final class StubsCommandTests: LinkageCLITestCase {
         XCTAssertTrue(text.contains("---@field income number?"), "REAL column")
         XCTAssertTrue(text.contains("---@field housing_secured 0|1"), "0/1 column")
         XCTAssertTrue(text.contains("---@field kind \"rural\"|\"urban\""), "enumeration")
-        XCTAssertFalse(text.contains("households:uncovered"), "a filter of villages on households")
+        XCTAssertFalse(text.contains("cadres:uncovered"), "a filter of villages and households on cadres")
+        XCTAssertTrue(text.contains("function households:uncovered(date) end"), "the coverage check's uncovered households")
         // every statement is a stub: no line does anything but declare
         for line in lines where !line.hasPrefix("--") {
             XCTAssertTrue(line.hasPrefix("function ") && line.hasSuffix(" end") || line.hasSuffix(" = {}"), line)

@@ -29,7 +29,8 @@ final class HelpFieldsTests: RegisterTestCase {
             XCTAssertTrue(text.contains(word), "\(word) missing from:\n\(text)")
         }
         XCTAssertFalse(text.contains("cadres:eligible"), "a filter of another collection is listed:\n\(text)")
-        XCTAssertFalse(text.contains("covered:"), text)
+        XCTAssertTrue(text.contains("covered:"), "households have the coverage check's covered:\n\(text)")
+        XCTAssertFalse(text.contains("eligible:"), text)
         // a chained query and the name as a string give the same help
         XCTAssertEqual(try help("households:where{ kind = 'rural' }"), text)
         XCTAssertEqual(try help("'households'"), text)
@@ -49,6 +50,33 @@ final class HelpFieldsTests: RegisterTestCase {
         XCTAssertTrue(try help("households:get(1).update").hasPrefix("record:update{"))
         XCTAssertTrue(try help("areas:get(1).villages").hasPrefix("record:visits{"))
         XCTAssertTrue(try help("linkage.width").hasPrefix("linkage.pad("))
+        // households is a relation through links on a cadre and by foreign key on a village
+        XCTAssertTrue(try help("cadres:get(1).households").hasPrefix("household:cadres(date)"))
+        XCTAssertTrue(try help("cadres:get(1).communities").hasPrefix("household:cadres(date)"))
+        XCTAssertTrue(try help("villages:get(1).households").hasPrefix("record:visits{"))
+        XCTAssertTrue(try help("units:get(1).cadres").hasPrefix("record:visits{"))
+    }
+
+    /// help(record) lists every relation the model declares for its table, each with its own
+    /// parameter (a date through links, a filter by foreign key) and documented; the reference
+    /// names them all.
+    func testRecordHelpListsEveryRelationOfTheModel() throws {
+        for (collection, table) in [("households", "household"), ("villages", "village"), ("communities", "village"),
+                                    ("areas", "area"), ("units", "unit"), ("cadres", "cadre")] {
+            let text = try help("\(collection):first()")
+            let relations = Catalog.recordRelations(of: table)
+            XCTAssertFalse(relations.isEmpty, table)
+            for r in relations {
+                let line = text.split(separator: "\n").first { $0.trimmingCharacters(in: .whitespaces).hasPrefix(r.name + "(") }
+                XCTAssertEqual(line.map { $0.trimmingCharacters(in: .whitespaces).prefix { $0 != ")" } + ")" },
+                               "\(r.name)(\(r.isDated ? "date?" : "filter?"))", "\(collection): \(r.name)")
+                XCTAssertTrue(line?.contains(r.isDated ? "The records linked with this one" : "The rows that belong to the record") == true, "\(line ?? "")")
+                let reference = HelpCatalog.entry(r.isDated ? "record:cadres" : "record:visits")!.summary
+                XCTAssertTrue(reference.contains(r.name), "\(r.table).\(r.name) missing from the reference")
+            }
+        }
+        XCTAssertTrue(HelpCatalog.entry("record:cadres")!.summary.contains("cadre: households, villages, communities"))
+        XCTAssertTrue(HelpCatalog.entry("record")!.summary.contains("communities(date)"))
     }
 
     /// Every method a record's metatable offers has a catalog signature for its table (so help

@@ -113,7 +113,8 @@ final class QueryAPITests: RegisterTestCase {
         XCTAssertEqual(try run("return households:where{ linked = false }:count(), households:where{ linked = true }:count()"), [14, 1])
         XCTAssertEqual(try run("return villages:uncovered():count(), communities:uncovered('2012-03-15'):count(), communities:uncovered():count()"), [2, 1, 0])
         XCTAssertEqual(try run("return cadres:eligible():count(), links:active():count(), links:active('2012-01-01'):count()"), [4, 3, 0])
-        assertError("households:uncovered()", contains: "uncovered() is a filter of villages and communities")
+        XCTAssertEqual(try run("return households:uncovered():count(), households:where{ covered = false }:count()"), [14, 14])
+        assertError("cadres:uncovered()", contains: "uncovered() is a filter of")
     }
 
     // MARK: records

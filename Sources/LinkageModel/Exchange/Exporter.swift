@@ -13,13 +13,31 @@ public struct ExportTable: Sendable {
 
     /// The rows of a SELECT, columns in the statement's order.
     public static func query(_ db: Database, sql: String, arguments: [SQLValue] = []) throws -> ExportTable {
+        let statement = try readingStatement(db, sql)
+        let columns = statement.columnNames
+        let rows = try Row.fetchAll(statement, arguments: StatementArguments(arguments.map(\.databaseValue)))
+        return ExportTable(columns: columns, rows: rows.map { row in (0..<columns.count).map { SQLValue(row[$0] as DatabaseValue) } })
+    }
+
+    /// Streams the rows of a SELECT into the writer `make` gives for its columns, one row at a
+    /// time, and finishes it.
+    public static func stream(_ db: Database, sql: String, arguments: [SQLValue] = [], into make: ([String]) -> RowWriter) throws -> RowWriter {
+        let statement = try readingStatement(db, sql)
+        let columns = statement.columnNames
+        let writer = make(columns)
+        let cursor = try Row.fetchCursor(statement, arguments: StatementArguments(arguments.map(\.databaseValue)))
+        while let row = try cursor.next() { try writer.write((0..<columns.count).map { SQLValue(row[$0] as DatabaseValue) }) }
+        try writer.finish()
+        return writer
+    }
+
+    /// An export runs a query, never a statement that writes.
+    static func readingStatement(_ db: Database, _ sql: String) throws -> Statement {
         let statement = try db.makeStatement(sql: sql)
         guard statement.isReadonly else {
             throw ExchangeError("export runs queries that read, not statements that change the register: \(sql.prefix(60))")
         }
-        let columns = statement.columnNames
-        let rows = try Row.fetchAll(statement, arguments: StatementArguments(arguments.map(\.databaseValue)))
-        return ExportTable(columns: columns, rows: rows.map { row in (0..<columns.count).map { SQLValue(row[$0] as DatabaseValue) } })
+        return statement
     }
 
     /// Resident IDs and mobile numbers masked in every text value (Privacy.mask), as linkage
@@ -62,14 +80,17 @@ public enum Exporter {
     /// needs to read UTF-8. Text that a spreadsheet would run as a formula is defused
     /// (`defused`) unless `rawCells`; numbers are written as they are, negative ones included.
     public static func csv(_ table: ExportTable, bom: Bool = false, rawCells: Bool = false) -> Data {
-        let cell: (SQLValue) -> String = { value in
-            guard !rawCells, case .text(let s) = value else { return Exporter.text(value) }
-            return defused(s)
-        }
-        let header = rawCells ? table.columns : table.columns.map(defused)
-        var body = CSV.text([header] + table.rows.map { $0.map(cell) })
-        if bom { body = "\u{FEFF}" + body }
-        return Data(body.utf8)
+        whole(table, .csv(bom: bom, rawCells: rawCells))
+    }
+
+    /// A table through RowWriter, into memory.
+    static func whole(_ table: ExportTable, _ format: RowWriter.Format) -> Data {
+        var out = Data()
+        let writer = RowWriter(format, columns: table.columns) { out.append($0) }
+        // An in-memory sink cannot fail.
+        for row in table.rows { try! writer.write(row) }
+        try! writer.finish()
+        return out
     }
 
     /// Text beginning with `=`, `+`, `-`, `@`, a tab or a carriage return, with a single quote
@@ -82,15 +103,7 @@ public enum Exporter {
 
     /// A JSON array of objects, one per row, keys in column order, numbers as numbers, NULL as null.
     public static func json(_ table: ExportTable) -> String {
-        guard !table.rows.isEmpty else { return "[]\n" }
-        let keys = table.columns.map(jsonString)
-        var out = "[\n"
-        for (n, row) in table.rows.enumerated() {
-            out += "  {"
-            out += zip(keys, row).map { "\($0): \(jsonValue($1))" }.joined(separator: ", ")
-            out += n == table.rows.count - 1 ? "}\n" : "},\n"
-        }
-        return out + "]\n"
+        String(decoding: whole(table, .json), as: UTF8.self)
     }
 
     static func jsonValue(_ v: SQLValue) -> String {
@@ -122,18 +135,25 @@ public enum Exporter {
     /// A Markdown (GitHub) table; numeric columns aligned right, `|` escaped, line breaks as <br>.
     public static func markdown(_ table: ExportTable) -> String {
         func cell(_ s: String) -> String {
-            s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "|", with: "\\|")
+            // Most cells need no escape; looking at the bytes first spares them four copies.
+            guard s.utf8.contains(where: { $0 == 0x5C || $0 == 0x7C || $0 == 0x0A }) else { return s }
+            return s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "|", with: "\\|")
                 .replacingOccurrences(of: "\r\n", with: "<br>").replacingOccurrences(of: "\n", with: "<br>")
         }
-        let numeric = table.columns.indices.map { i in
-            table.rows.contains { $0[i] != .null } && table.rows.allSatisfy { row in
-                switch row[i] { case .integer, .real, .null: return true; default: return false }
-            }
-        }
+        let numeric = numericColumns(table)
         var lines = ["| " + table.columns.map(cell).joined(separator: " | ") + " |",
                      "|" + numeric.map { $0 ? " ---: |" : " --- |" }.joined()]
         for row in table.rows { lines.append("| " + row.map { cell(text($0)) }.joined(separator: " | ") + " |") }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Which columns hold numbers only (and at least one): those are aligned right.
+    static func numericColumns(_ table: ExportTable) -> [Bool] {
+        table.columns.indices.map { i in
+            table.rows.contains { $0[i] != .null } && table.rows.allSatisfy { row in
+                switch row[i] { case .integer, .real, .null: return true; default: return false }
+            }
+        }
     }
 
     /// How wide text shows in a monospaced font or a spreadsheet (XLSX column widths): the code

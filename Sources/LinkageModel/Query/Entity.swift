@@ -32,6 +32,12 @@ public struct Entity: Sendable {
         self.nameColumn = nameColumn
         self.codeColumn = codeColumn
     }
+
+    /// The same collection without its scope condition.
+    func withoutScope(named name: String? = nil) -> Entity {
+        Entity(name ?? self.name, table: table, relations: Array(relations.values), aliases: aliases,
+               nameColumn: nameColumn, codeColumn: codeColumn)
+    }
 }
 
 /// Every collection, and the relations of every table.
@@ -68,13 +74,38 @@ public enum Catalog {
 
     public static func collection(_ name: String) -> Entity? { collections.first { $0.name == name } }
 
+    /// Relations to many rows through `link`, on a date: `from` links with rows of `to`.
+    private static func linked(_ from: String, _ collections: [String]) -> [RecordRelation] {
+        collections.map { RecordRelation(name: $0, table: from, collection: $0, route: .link) }
+    }
+
+    /// Relations to many rows by foreign key: the rows of each collection whose relation (or
+    /// alias) named after `from`'s table is the record.
+    private static func hasMany(_ from: String, _ collections: [String]) -> [RecordRelation] {
+        collections.map { RecordRelation(name: $0, table: from, collection: $0, route: .foreignKey(path: from)) }
+    }
+
+    /// Every record method that returns related rows, by the record's table. Communities are rows
+    /// of `village`, so a community record has the village's methods.
+    public static let recordRelations: [RecordRelation] = Array([
+        linked("household", ["cadres"]), hasMany("household", ["links", "visits", "activities", "problems", "surveys"]),
+        linked("village", ["cadres", "units"]), hasMany("village", ["households", "links", "visits", "activities", "problems"]),
+        hasMany("area", ["villages", "communities", "units", "households"]),
+        linked("unit", ["villages", "communities"]), hasMany("unit", ["cadres", "links", "visits", "activities"]),
+        linked("cadre", ["households", "villages", "communities"]), hasMany("cadre", ["links", "visits", "activities"]),
+    ].joined())
+
+    public static func recordRelations(of table: String) -> [RecordRelation] { recordRelations.filter { $0.table == table } }
+
+    private static let recordRelationByKey = Dictionary(uniqueKeysWithValues: recordRelations.map { ("\($0.table).\($0.name)", $0) })
+
+    /// The relation `name` of a record of `table`, found without a search: it is asked per call.
+    public static func recordRelation(_ table: String, _ name: String) -> RecordRelation? { recordRelationByKey["\(table).\(name)"] }
+
     /// The unscoped entity of a table: what a relation leads to.
     public static func table(_ table: String) -> Entity {
         if let e = collections.first(where: { $0.table == table && $0.scope == nil }) { return e }
-        if let e = collections.first(where: { $0.table == table }) {
-            return Entity(e.table, table: e.table, relations: Array(e.relations.values), aliases: e.aliases,
-                          nameColumn: e.nameColumn, codeColumn: e.codeColumn)
-        }
+        if let e = collections.first(where: { $0.table == table }) { return e.withoutScope(named: e.table) }
         return Entity(table, table: table, nameColumn: nil)
     }
 }

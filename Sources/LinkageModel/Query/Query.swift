@@ -45,12 +45,11 @@ public struct Query: Sendable {
     }
 }
 
-/// The filters of DOMAIN.md, with the date they are asked about. A link is active on a day when
-/// it started on or before that day and has not ended by it (an end date is the first day off).
+/// The filters of DOMAIN.md, with the date they are asked about; the conditions themselves are in
+/// DomainRules.swift.
 public enum DomainFilter {
-    static func activeLink(_ l: String) -> String {
-        "\(l).start_date <= ? AND (\(l).end_date IS NULL OR \(l).end_date > ?)"
-    }
+    /// A link active on the day bound twice as `?` (``activeLink(_:on:)``).
+    static func activeLink(_ l: String) -> String { activeLink(l, on: "?") }
 
     /// Households with (or without) an active link to a cadre on `asOf`.
     public static func households(linked: Bool, asOf: String) -> Predicate {
@@ -58,15 +57,19 @@ public enum DomainFilter {
                 [.text(asOf), .text(asOf)])
     }
 
-    /// Villages or communities with no active link from a unit or a cadre on `asOf`.
-    public static func uncovered(asOf: String) -> Predicate {
-        .domain("NOT EXISTS (SELECT 1 FROM link AS l WHERE l.village_id = {T}.id AND \(activeLink("l")))",
-                [.text(asOf), .text(asOf)])
-    }
-
     /// Cadres who may link households: not excluded staff and still serving on `asOf`.
     public static func eligibleCadres(asOf: String) -> Predicate {
-        .domain("{T}.excluded IS NULL AND ({T}.left_on IS NULL OR {T}.left_on > ?)", [.text(asOf)])
+        .domain(eligibleCadre("{T}", on: "?"), [.text(asOf)])
+    }
+
+    /// The rows linked with a record on a date: the ids in link column `to` of the active links
+    /// whose column `from` is the record. Written as `id IN (SELECT …)` so that SQLite starts from
+    /// the link index on `from` (idx_link_cadre_id …) and reads only the linked rows by id; an
+    /// EXISTS per row would scan the whole root table (a province's million households). The SQL
+    /// is made once; the function gives the predicate for a record and a date.
+    static func linked(from: String, to: String) -> @Sendable (_ id: Int64, _ asOf: String) -> Predicate {
+        let sql = "{T}.id IN (SELECT l.\(to) FROM link AS l WHERE l.\(from) = ? AND \(activeLink("l")))"
+        return { id, asOf in .domain(sql, [.integer(id), .text(asOf), .text(asOf)]) }
     }
 
     /// Links active on `asOf`.

@@ -1,12 +1,13 @@
 /// Filters that read like fields but are questions about other rows or about dates:
-/// `households:where{ linked = false }`, `villages:where{ covered = true }`,
+/// `households:where{ linked = false }`, `households:where{ covered = false }` (the coverage
+/// check's uncovered), `villages:where{ covered = true }`,
 /// `cadres:where{ eligible = true }`, `links:where{ active = true }`, and `year = 2012` on
 /// anything with a date. They are asked about `asOf` (default: today).
 public enum VirtualField {
     public static func names(for entity: Entity, schema: SchemaCatalog) -> [String] {
         var names: [String] = []
         switch entity.table {
-        case "household": names.append("linked")
+        case "household": names += ["linked", "covered"]
         case "village": names.append("covered")
         case "cadre": names.append("eligible")
         case "link": names.append("active")
@@ -27,7 +28,8 @@ public enum VirtualField {
         switch name {
         case "linked": return DomainFilter.households(linked: yes, asOf: asOf)
         case "covered":
-            let p = DomainFilter.uncovered(asOf: asOf)
+            // 全面覆盖 as the coverage check counts it (DomainRules): a household until its target is met
+            let p = DomainFilter.uncovered(entity.table, asOf: asOf)
             guard case .domain(let sql, let args) = p else { return p }
             return yes ? .domain("NOT (\(sql))", args) : p
         case "eligible":

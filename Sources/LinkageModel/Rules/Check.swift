@@ -55,6 +55,15 @@ public struct Check: Sendable {
         return BoundSQL(text: sql, arguments: Array(period.arguments.prefix(used)))
     }
 
+    /// The statement with the period's values written in place of ?1 … ?5: to read, or to run in
+    /// the sqlite3 shell.
+    public func inlineSQL(_ period: CheckPeriod) -> String {
+        var text = sql
+        // ?5 first, down to ?1, so that no number is replaced inside a longer one
+        for (i, value) in period.arguments.enumerated().reversed() { text = text.replacingOccurrences(of: "?\(i + 1)", with: value.description) }
+        return text
+    }
+
     /// Refuses a period with no rules in force for this check.
     public func requireRules(_ db: Database, _ period: CheckPeriod) throws {
         for name in rules {
@@ -122,17 +131,26 @@ public enum Checks {
 }
 
 extension Checks {
-    /// The findings of `checks` as a table to export, keeping those at `minSeverity` or worse,
-    /// and the counts of all of them (the exit code of `linkage check` looks at every error).
-    public static func table(_ db: Database, _ checks: [Check], _ period: CheckPeriod, minSeverity: String = "info") throws -> (ExportTable, CheckSummary) {
+    /// Runs `checks`, handing each finding at `minSeverity` or worse to `body` as a row of
+    /// ``Check/columns`` while it is read; returns the counts of all of them (the exit code of
+    /// `linkage check` looks at every error).
+    @discardableResult
+    public static func findings(_ db: Database, _ checks: [Check], _ period: CheckPeriod, minSeverity: String = "info",
+                                _ body: ([SQLValue]) throws -> Void) throws -> CheckSummary {
         guard let floor = Check.severities.firstIndex(of: minSeverity) else {
             throw QueryError("unknown severity '\(minSeverity)'; the severities are \(Check.severities.joined(separator: ", "))")
         }
-        var rows: [[SQLValue]] = []
-        let summary = try run(db, checks, period) { row in
+        return try run(db, checks, period) { row in
             guard let rank = Check.severities.firstIndex(of: row["severity"]), rank <= floor else { return }
-            rows.append((0..<Check.columns.count).map { SQLValue(row[$0] as DatabaseValue) })
+            try body((0..<Check.columns.count).map { SQLValue(row[$0] as DatabaseValue) })
         }
+    }
+
+    /// The findings as a table, for the formats that need every row before writing (XLSX,
+    /// Markdown, an aligned table).
+    public static func table(_ db: Database, _ checks: [Check], _ period: CheckPeriod, minSeverity: String = "info") throws -> (ExportTable, CheckSummary) {
+        var rows: [[SQLValue]] = []
+        let summary = try findings(db, checks, period, minSeverity: minSeverity) { rows.append($0) }
         return (ExportTable(columns: Check.columns, rows: rows), summary)
     }
 }

@@ -34,6 +34,12 @@ extension DomainFilter {
         "(\(v).kind = 'village' AND \(v).poor = 0 OR EXISTS (SELECT 1 FROM link AS cl WHERE cl.village_id = \(v).id AND \(activeLink("cl", on: day))))"
     }
 
+    /// Households or villages (by `table`) not covered on `asOf`, as the coverage check finds them.
+    public static func uncovered(_ table: String, asOf: String) -> Predicate {
+        let covered = table == "household" ? householdCovered("{T}", on: "?") : villageCovered("{T}", on: "?")
+        return .domain("NOT \(covered)", Array(repeating: .text(asOf), count: covered.filter { $0 == "?" }.count))
+    }
+
     /// The two-no-worries and three-guarantees items (两不愁三保障) of a household, as
     /// (column, name): the outcome a household's exit is judged by.
     public static let securityItems: [(column: String, name: String)] = [

@@ -25,22 +25,15 @@ local function date_of(opts)
   return nil
 end
 
-local function active_link(l) return l .. ".start_date <= ? AND (" .. l .. ".end_date IS NULL OR " .. l .. ".end_date > ?)" end
-
--- The rows of coll linked (actively, on a date) with the record: a link whose root_column points
--- at the row and whose self_column points at the record.
-local function linked(coll, root, root_column, self_column)
-  return function(self, opts)
-    local d = date_of(opts) or P.as_of()
-    return C[coll]:where("EXISTS (SELECT 1 FROM link AS l WHERE l." .. root_column .. " = " .. root ..
-      ".id AND l." .. self_column .. " = ? AND " .. active_link("l") .. ")", self.id, d, d)
+-- Relations to many rows are declared in the model (Catalog.recordRelations), which also makes
+-- their SQL: P.related returns the query. Through link, the argument is a date (or { as_of = … },
+-- default linkage.as_of()); by foreign key, an optional filter, whose as_of asks for active rows.
+local function relation_method(tname, name, dated)
+  if dated then
+    return function(self, opts) return P.related(tname, name, self.id, date_of(opts)) end
   end
-end
-
--- has-many: the rows of another collection that point at this record
-local function children(coll, relation)
   return function(self, filter)
-    local q = C[coll]:where{ [relation] = self.id }
+    local q = P.related(tname, name, self.id)
     if type(filter) == "table" then
       local rest, any = {}, false
       for k, v in pairs(filter) do
@@ -87,43 +80,25 @@ local function history(kind)
   end
 end
 
+-- The methods that are not relations.
 local methods = {
   household = {
-    cadres = linked("cadres", "cadre", "cadre_id", "household_id"),
-    links = children("links", "household"), visits = children("visits", "household"),
-    activities = children("activities", "household"), problems = children("problems", "household"),
-    surveys = children("surveys", "household"),
+    report_problem = function(self, opts) return P.report_problem("household", self.id, opts) end,
   },
   village = {
-    cadres = linked("cadres", "cadre", "cadre_id", "village_id"),
-    units = linked("units", "unit", "unit_id", "village_id"),
-    households = children("households", "village"), links = children("links", "village"),
-    visits = children("visits", "village"), activities = children("activities", "village"),
-    problems = children("problems", "village"),
+    report_problem = function(self, opts) return P.report_problem("village", self.id, opts) end,
   },
   area = {
-    villages = children("villages", "area"), communities = children("communities", "area"),
-    units = children("units", "area"),
-    households = function(self, filter)
-      local q = C.households:where{ area = self.id }
-      if filter then q = q:where(filter) end
-      return q
-    end,
+    contact_card = function(self, opts) return P.material("contact_card", self, opts) end,
+    linkage_log = function(self, opts) return P.material("linkage_log", self, opts) end,
   },
   unit = {
-    cadres = children("cadres", "unit"), links = children("links", "unit"),
-    visits = children("visits", "unit"), activities = children("activities", "unit"),
-    villages = linked("villages", "village", "village_id", "unit_id"),
-    communities = linked("communities", "village", "village_id", "unit_id"),
     link = link_method("unit"),
     spare_quota = spare_quota("unit"),
+    contact_card = function(self, opts) return P.material("contact_card", self, opts) end,
+    linkage_log = function(self, opts) return P.material("linkage_log", self, opts) end,
   },
   cadre = {
-    households = linked("households", "household", "household_id", "cadre_id"),
-    villages = linked("villages", "village", "village_id", "cadre_id"),
-    communities = linked("communities", "village", "village_id", "cadre_id"),
-    links = children("links", "cadre"), visits = children("visits", "cadre"),
-    activities = children("activities", "cadre"),
     link = link_method("cadre"),
     spare_quota = spare_quota("cadre"),
     -- handover(successor or nil, { date, reason, left = true | left_on = date, allow_over_quota })
@@ -144,6 +119,8 @@ local methods = {
       end
       return moved, related("cadre", to)
     end,
+    contact_card = function(self, opts) return P.material("contact_card", self, opts) end,
+    linkage_log = function(self, opts) return P.material("linkage_log", self, opts) end,
   },
   link = {
     close = function(self, opts)
@@ -153,6 +130,13 @@ local methods = {
       for k, v in pairs(fresh) do self[k] = v end
       return self
     end,
+  },
+  -- 问题上报: each step is checked and written by the model, and refreshes the record in place
+  problem = {
+    escalate = function(self, opts) return P.escalate_problem(self, opts) end,
+    follow_up = function(self, opts) return P.follow_up_problem(self, opts) end,
+    close = function(self, opts) return P.close_problem(self, opts) end,
+    followups = function(self) return P.problem_followups(self.id) end,
   },
 }
 
@@ -186,8 +170,10 @@ local metatables = {}
 for _, tname in ipairs(P.tables) do
   local columns = {}
   for _, c in ipairs(P.columns(tname)) do columns[c] = true end
-  local relations = P.relations(tname)
+  local relations, many = P.relations(tname)
   local own = methods[tname] or {}
+  methods[tname] = own
+  for name, rel in pairs(many) do own[name] = relation_method(tname, name, rel.dated) end
   local valid = {}
   for c in pairs(columns) do valid[#valid + 1] = c end
   for r in pairs(relations) do valid[#valid + 1] = r end
@@ -245,11 +231,11 @@ for k, f in pairs(query_methods) do
   if type(f) == "function" and k:sub(1, 1) ~= "_" then help_of[f] = k end
 end
 local record_methods = {}
-for tname, mt in pairs(metatables) do
-  local own = methods[tname] or {}
-  if own.update == nil then own.update = mt.__index(setmetatable({}, mt), "update") end
+for tname in pairs(metatables) do
+  local own = methods[tname]
   local names = {}
-  for m, f in pairs(own) do help_of[f] = "record:" .. m; names[#names + 1] = m end
+  -- by table too: households is a relation through links on a cadre, by foreign key on a village
+  for m, f in pairs(own) do help_of[f] = "record:" .. tname .. ":" .. m; names[#names + 1] = m end
   table.sort(names)
   record_methods[tname] = names
 end

@@ -79,8 +79,9 @@ local function kind(v)
   return "table"
 end
 
--- Keys of the rows: a record's columns in its table's order, then any others (paths of a
--- select) by name; plain rows `id` first (or the list's own `__columns` order), the rest by name.
+-- Keys of the rows: the order their metatable declares (__columns, on the rows or on the list),
+-- else a record's columns in its table's order, then any others (paths of a select) by name;
+-- plain rows `id` first, the rest by name.
 local function columns_of(rows)
   local seen, keys = {}, {}
   for _, r in ipairs(rows) do
@@ -90,8 +91,12 @@ local function columns_of(rows)
   end
   local cols = {}
   local t = record_table(rows[1])
-  local own = meta(rows) and rawget(meta(rows), "__columns")
-  for _, c in ipairs(t and schema_columns(t) or own or { "id" }) do
+  -- rows that say their column order (findings: __columns in their metatable) keep it, and so
+  -- does a list that says it for its rows (a proposal of assign.*)
+  local mt = meta(rows[1])
+  local declared = mt and rawget(mt, "__columns")
+  if type(declared) ~= "table" then declared = meta(rows) and rawget(meta(rows), "__columns") end
+  for _, c in ipairs(type(declared) == "table" and declared or t and schema_columns(t) or { "id" }) do
     if seen[c] then cols[#cols + 1] = c; seen[c] = false end
   end
   local rest = {}
