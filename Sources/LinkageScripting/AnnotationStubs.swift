@@ -19,7 +19,7 @@ public enum AnnotationStubs {
         let tables = Set(Catalog.collections.map(\.table)).sorted()
         for table in tables { out += record(table, schema: schema) }
         for entity in Catalog.collections.sorted(by: { $0.name < $1.name }) { out += collection(entity, schema: schema) }
-        for module in ["db", "export", "import", "linkage", "check", "rules"] { out += self.module(module) }
+        for module in ["db", "export", "import", "linkage", "check", "rules", "assign"] { out += self.module(module) }
         out += ["---Prints help: help() for an overview, help(households), help(households.where), help(\"db.exec\").",
                 "---@param x? any", "function help(x) end", ""]
         return out.joined(separator: "\n")
@@ -115,8 +115,24 @@ public enum AnnotationStubs {
     private static func module(_ module: String) -> [String] {
         var out = ["---@class linkage.\(module)", "\(module) = {}", ""]
         for e in HelpCatalog.entries where e.key.hasPrefix(module + ".") {
+            if e.key == "assign.proposal" { out += proposal(e); continue }
             for sig in HelpCatalog.signatures[e.key] ?? [] { out += function(sig, key: e.key, owner: "\(module).", types: [:]) }
         }
+        return out
+    }
+
+    /// The proposal of assign.*: a list of entries with methods, a class of its own.
+    private static func proposal(_ e: HelpEntry) -> [String] {
+        var out = ["---One proposed link of assign.*.", "---@class assign.entry",
+                   "---@field linker cadre|unit", "---@field target household|village",
+                   "---@field kind string poor village, community, rural household or urban household",
+                   "---@field area string? the target's township or subdistrict", "---@field reason string? why this linker, in words",
+                   "", "---\(e.summary)", "---@class assign.proposal", "---@field [integer] assign.entry",
+                   "---@field as_of string the day the links start",
+                   "---@field uncovered { what: string, count: integer, reason: string }[] targets left without a linker",
+                   "---@field unfilled { what: string, count: integer, reason: string }[] quota places left",
+                   "local proposal = {}", ""]
+        for sig in HelpCatalog.signatures[e.key] ?? [] { out += function(sig, key: e.key, owner: "proposal:", types: [:]) }
         return out
     }
 

@@ -20,6 +20,8 @@ public enum HelpCatalog {
                         activities problems surveys — queries that run as one SQL statement
           records       rows of a collection: fields, relations (h.village.area.name), methods
           linkage       linkage.as_of(date): the date domain filters ask about (default today)
+          assign        assign.households, assign.villages, assign.all: proposals of links
+                        (within quotas) to print, edit and apply with proposal:apply()
 
         help(households)          the methods of a collection
         help(households.where)    one method;   help("record")   what records can do
@@ -111,15 +113,21 @@ public enum HelpCatalog {
         HelpEntry(key: "record:update", usage: "record:update{ field = value, ... } --> record",
                   summary: "Changes fields of one record after checking them, and refreshes the record.",
                   example: "local h = households:get(1):update{ income = 3100 }\nassert(h.income == 3100)"),
-        HelpEntry(key: "record:link", usage: "cadre:link(target, { since = date })   unit:link(village, { since = date })",
-                  summary: "Starts a link (a cadre to a household, village or community; a unit to a village or community). Excluded staff never link; a target is linked once by the same linker.",
-                  example: "local l = cadres:get(2):link(households:get(3), { since = '2012-03-01' })\nassert(l.start_date == '2012-03-01' and l.household.head_name == '户主3')"),
+        HelpEntry(key: "record:link", usage: "cadre:link(target, { since = date, allow_over_quota = false })   unit:link(village, { since = date })",
+                  summary: "Starts a link (a cadre to a household, village or community; a unit to a village or community). Excluded and departed staff never link; a target is linked once by the same linker. A link past the linker's quota in force on the date (quota_rule by role; unit_quota_rule for units with a fixed number) or past household_cadres_max for the household is refused, naming the quota and the rule; allow_over_quota = true makes it anyway, warns on stderr, and `linkage check` lists it.",
+                  example: "local l = cadres:get(2):link(households:get(3), { since = '2012-03-01' })\nassert(l.start_date == '2012-03-01' and l.household.head_name == '户主3')\nlocal ok, err = pcall(cadres:get(2).link, cadres:get(2), households:get(4), '2012-03-01')\nassert(not ok and err:find('over the quota of 1', 1, true))"),
         HelpEntry(key: "record:close", usage: "link:close{ date = date, reason = '调离' | '疾病' | '退休' | '脱贫' | '其他' }   problem:close{ date = date, resolution = text }",
                   summary: "Ends a link; links are never deleted. A link ends once. A problem closes with its resolution (已办结), once, not before its report, escalation or last follow-up.",
                   example: "local l = cadres:get(2):link(households:get(3), '2012-03-01'):close{ date = '2012-09-01', reason = '退休' }\nassert(l.end_reason == '退休')\nlocal p = households:get(3):report_problem{ by = cadres:get(2), on = '2012-05-01', description = '住房漏雨' }\nassert(p:close{ date = '2012-06-15', resolution = '协调危房改造' }.status == 'closed')"),
-        HelpEntry(key: "record:handover", usage: "cadre:handover(successor, { date = date, reason = '调离' }) --> links moved",
-                  summary: "Ends every active link of the cadre on the date, recording the successor, and starts the same links for the successor (接替), in one step.",
-                  example: "local a = cadres:get(1)\na:link(households:get(1), '2012-03-01')\nassert(a:handover(cadres:get(2), { date = '2012-09-01', reason = '调离' }) == 1)\nassert(households:get(1):cadres('2012-10-01'):first().name == '王芳')\nassert(households:get(1):cadres('2012-08-01'):first().name == '李明')"),
+        HelpEntry(key: "record:handover", usage: "cadre:handover(successor or nil, { date = date, reason = '调离', left = true, allow_over_quota = false }) --> links moved, successor",
+                  summary: "Ends every active link of the cadre on the date, recording the successor, and starts the same links for the successor (接替), in one step. Without a successor, the least-loaded eligible colleague of the same unit takes over (one whose spare quota takes every link first, then fewest links, then lowest id). The successor's quota is checked as for link (allow_over_quota to pass it); an excluded or departed successor, or one whose own links came to the cadre through a chain of successors (a cycle), is refused. left = true (or left_on = date) marks the cadre departed (left_on), so it no longer counts as under quota.",
+                  example: "local a = cadres:get(1)\na:link(households:get(1), '2012-03-01')\nlocal moved, to = a:handover(nil, { date = '2012-09-01', reason = '调离', left = true })\nassert(moved == 1 and to.name == '王芳' and a.left_on == '2012-09-01')\nassert(households:get(1):cadres('2012-10-01'):first().name == '王芳')\nassert(households:get(1):cadres('2012-08-01'):first().name == '李明')"),
+        HelpEntry(key: "record:spare_quota", usage: "cadre:spare_quota(date) --> { villages, rural_households, communities, urban_households }   unit:spare_quota(date) --> { villages }",
+                  summary: "The places left of the quota in force on the date (default linkage.as_of()): the role's numbers (quota_rule) less the links held that day; none for excluded or departed cadres. A unit's poor villages by unit_quota_rule; math.huge for a unit with no fixed number. The quotas check and assign.* count the same way.",
+                  example: "local q = cadres:get(1):spare_quota('2012-03-01')\nassert(q.villages == 1 and q.rural_households == 2 and q.urban_households == 0)\ncadres:get(1):link(households:get(1), '2012-03-01')\nassert(cadres:get(1):spare_quota('2012-03-01').rural_households == 1)\nassert(units:get(2):spare_quota('2012-03-01').villages == 1 and units:get(1):spare_quota().villages == math.huge)"),
+        HelpEntry(key: "record:history", usage: "household:history()   village:history() --> rows { from, to, linker, unit, reason, successor, note, … }",
+                  summary: "Who held the household (or village, community), from when to when, and why it changed: every link to it, ended or not, in the order they began. record:cadres(date) answers who held it on one day.",
+                  example: "local a = cadres:get(1)\na:link(households:get(1), '2012-03-01')\na:handover(cadres:get(2), { date = '2012-09-01', reason = '调离' })\nlocal h = households:get(1):history()\nassert(#h == 2 and h[1].linker == '李明' and h[1].to == '2012-09-01' and h[1].reason == '调离' and h[1].successor == '王芳')\nassert(h[2].linker == '王芳' and h[2].to == nil)"),
         HelpEntry(key: "record:cadres", usage: "household:cadres(date)   cadre:households(date)   unit:communities(date) … --> query",
                   summary: "The records linked with this one by a link active on the date (a date, or { as_of = date }; default linkage.as_of()): who was linked to whom, when. A query like any other (where, count, for loops …); it starts from this record's links, so a call costs microseconds however large the register. Through links: " + relationList(dated: true) + ".",
                   example: "local c, u = cadres:get(1), units:get(2)\nc:link(households:get(5), '2012-03-01')\nu:link(communities:first(), { since = '2012-04-01' })\nassert(households:get(5):cadres():first().name == '李明')\nassert(#c:households('2012-04-01') == 1 and c:households{ as_of = '2012-02-01' }:count() == 0)\nassert(u:communities('2012-04-01'):first().name == '环城社区' and u:villages():count() == 0)"),
@@ -146,6 +154,19 @@ public enum HelpCatalog {
         HelpEntry(key: "record:linkage_log", usage: "cadre:linkage_log{ year = 2012 } --> rows   (units and areas too)",
                   summary: "The linkage log (联村联户日志) of a year (default that of linkage.as_of()): visits, talks, publicity sessions, activities of the six actions and problems reported, by date, then a 合计 row per kind. A cadre's own; a unit's cadres' and the unit's; or everything done in a township or subdistrict. Rows as contact_card's; `linkage log` prints the same.",
                   example: "households:get(1):report_problem{ by = cadres:get(1), on = '2012-05-01', description = '饮水困难' }\ndb.exec(\"INSERT INTO visit (cadre_id, household_id, date, days) VALUES (1, 1, '2012-04-01', 2)\")\nlocal log = cadres:get(1):linkage_log{ year = 2012 }\nassert(#log == 4 and log[1]['类别'] == '入户走访' and log[2]['类别'] == '问题上报' and log[3]['内容'] == '共 1 次')"),
+        // assign
+        HelpEntry(key: "assign.households", usage: "assign.households{ as_of = date, households = q, cadres = q, fill = true } --> proposal",
+                  summary: "Proposes links that cover every uncovered household (全面覆盖) with eligible cadres that have spare quota on as_of (default linkage.as_of()): a cadre's own township or subdistrict first (district units are placed where linkers are short), then the county, then anywhere, least loaded first; then, with fill, second cadres (up to household_cadres_max) until quotas are met. households and cadres (queries or lists of records) limit the targets and the linkers. Deterministic: the same register gives the same proposal. Nothing is written until proposal:apply().",
+                  example: "local p = assign.households{ as_of = '2012-03-01' }\nassert(#p == 6 and p[1].reason:find('least loaded', 1, true))\nassert(p.uncovered[1].what == 'rural households' and p.uncovered[1].count == 7)\nassert(p:apply() == 6 and households:linked('2012-03-01'):count() == 6)"),
+        HelpEntry(key: "assign.villages", usage: "assign.villages{ as_of = date, villages = q, units = q, cadres = q, open_units = true, fill = true } --> proposal",
+                  summary: "Proposes links that cover every uncovered poor village and community with units that have a fixed number (unit_quota_rule) and leaders with village or community quota, as assign.households does; then units with no fixed number (open_units) take what quotas cannot, and fill links the quota places left to the least-linked villages.",
+                  example: "local p = assign.villages{ as_of = '2012-03-01' }\nassert(#p == 3 and p.uncovered[1].what == 'communities' and p.uncovered[1].count == 1)"),
+        HelpEntry(key: "assign.all", usage: "assign.all{ as_of = date, … } --> proposal",
+                  summary: "assign.villages, then assign.households, in one proposal (the households see the villages proposed for their units). On a register whose linkers suffice, applying it leaves `linkage check --only coverage,quotas` with nothing to report.",
+                  example: "local p = assign.all{ as_of = '2012-03-01' }\nassert(#p == 9 and p:summary():find('9 links proposed for 2012-03-01', 1, true))"),
+        HelpEntry(key: "assign.proposal", usage: "proposal:apply{ allow_over_quota = false } --> links made   proposal:filter(fn)   proposal:summary()   proposal.uncovered   proposal.unfilled",
+                  summary: "A proposal is a list of entries { linker, target, kind, area, reason } (it prints as a table); remove, add or change entries like any list's, or keep some with filter. apply makes every link from proposal.as_of through the checks of record:link, in one step: all or nothing. uncovered lists the targets left without a linker and why; unfilled the quota places left.",
+                  example: "local p = assign.households{ as_of = '2012-03-01' }\nlocal mine = p:filter(function(e) return e.linker.name == '李明' end)\nassert(#mine == 2 and mine[1].reason:find('same township', 1, true))\ntable.insert(mine, { linker = cadres:get(5), target = households:get(12) })\nassert(mine:apply() == 3 and households:get(12):cadres('2012-03-01'):first().name == '陈静')"),
         // export and import
         HelpEntry(key: "export.csv", usage: "export.csv(rows, path [, { bom = true, columns = { … } }]) --> rows written",
                   summary: "Writes rows (a query, or a list of records or db.query rows) as CSV in UTF-8; bom = true for Excel. Resident IDs and phones are masked unless the run shows PII. See docs/import-export.md.",
@@ -390,8 +411,9 @@ extension HelpCatalog {
     /// then the methods that change links.
     static var recordMethodList: String {
         listByTable(Catalog.recordRelations, { $0.isDated ? "\($0.name)(date)" : "\($0.name){…}" },
-                    more: [("unit", ["link(village, {since})"]),
-                           ("cadre", ["link(target, {since})", "handover(successor, {date, reason})"]),
+                    more: [("unit", ["link(village, {since})", "spare_quota(date)"]),
+                           ("cadre", ["link(target, {since})", "handover(successor, {date, reason, left})", "spare_quota(date)"]),
+                           ("household", ["history()"]), ("village", ["history()"]),
                            ("link", ["close{date, reason}"])])
     }
 
@@ -427,7 +449,7 @@ extension HelpCatalog {
         "eligible": [Signature("eligible", [date], ["@Q"], on: ["cadre"])],
         "active": [Signature("active", [date], ["@Q"], on: ["link"])],
         "record:update": [Signature("update", ["fields: table"], ["@R"])],
-        "record:link": [Signature("link", ["target: household|village", "since?: string|{ since: string }"], ["link"], on: ["cadre", "unit"])],
+        "record:link": [Signature("link", ["target: household|village", "since?: string|{ since: string, allow_over_quota: boolean? }"], ["link"], on: ["cadre", "unit"])],
         "record:close": [Signature("close", ["opts?: { date: string?, reason: string? }"], ["link"], on: ["link"]),
                          Signature("close", ["opts: { date: string?, resolution: string }"], ["problem"], on: ["problem"])],
         "record:report_problem": [Signature("report_problem", ["opts: { by: cadre|unit, on: string?, description: string }"], ["problem"],
@@ -437,7 +459,10 @@ extension HelpCatalog {
         "record:followups": [Signature("followups", [], ["table[]"], on: ["problem"])],
         "record:contact_card": [Signature("contact_card", ["as_of?: string|{ as_of: string }"], ["table[]"], on: ["cadre", "unit", "area"])],
         "record:linkage_log": [Signature("linkage_log", ["year?: integer|{ year: integer }"], ["table[]"], on: ["cadre", "unit", "area"])],
-        "record:handover": [Signature("handover", ["successor: cadre", "opts?: { date: string?, reason: string? }"], ["integer"], on: ["cadre"])],
+        "record:handover": [Signature("handover", ["successor: cadre?", "opts?: { date: string?, reason: string?, left: boolean?, left_on: string?, allow_over_quota: boolean? }"],
+                                      ["integer", "cadre"], on: ["cadre"])],
+        "record:spare_quota": [Signature("spare_quota", ["date?: string"], ["{ villages: integer, rural_households: integer?, communities: integer?, urban_households: integer? }"], on: ["cadre", "unit"])],
+        "record:history": [Signature("history", [], ["{ from: string, to: string?, linker: string, unit: string?, reason: string?, successor: string?, note: string? }[]"], on: ["household", "village"])],
         "record:cadres": relationSignatures(dated: true),
         "record:visits": relationSignatures(dated: false),
         "export.csv": [Signature("csv", ["rows: table|userdata", "path: string", "opts?: { bom: boolean?, columns: string[]? }"], ["integer"])],
@@ -450,6 +475,12 @@ extension HelpCatalog {
                         Signature("width", ["text: string"], ["integer"]),
                         Signature("truncate", ["text: string", "columns: integer"], ["string"])],
         "linkage.as_of": [Signature("as_of", ["date?: string"], ["string"])],
+        "assign.households": [Signature("households", ["opts?: { as_of: string?, households: households|household[]?, cadres: cadres|cadre[]?, fill: boolean? }"], ["assign.proposal"])],
+        "assign.villages": [Signature("villages", ["opts?: { as_of: string?, villages: villages|communities|village[]?, units: units|unit[]?, cadres: cadres|cadre[]?, open_units: boolean?, fill: boolean? }"], ["assign.proposal"])],
+        "assign.all": [Signature("all", ["opts?: { as_of: string?, households: households|household[]?, villages: villages|communities|village[]?, units: units|unit[]?, cadres: cadres|cadre[]?, open_units: boolean?, fill: boolean? }"], ["assign.proposal"])],
+        "assign.proposal": [Signature("apply", ["opts?: { allow_over_quota: boolean? }"], ["integer"]),
+                            Signature("filter", ["keep: fun(entry: assign.entry): boolean"], ["assign.proposal"]),
+                            Signature("summary", [], ["string"])],
         "check.all": [Signature("all", [checkOptions], ["table[]"])],
         "check.coverage": Checks.all.map { Signature($0.name, [checkOptions], ["table[]"]) },
         "check.summary": [Signature("summary", ["findings: table[]"], ["table"]), Signature("status", ["findings: table[]"], ["integer"]),

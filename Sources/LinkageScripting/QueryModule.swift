@@ -53,6 +53,14 @@ final class QueryModule {
         for (name, collection) in collections { lua[global: name] = collection }
     }
 
+    /// The record metatable of `table` (made by Lua/query.lua), for another prelude's records.
+    func metatable(_ table: String) -> LuaValue? {
+        guard let ref = metatables[table] else { return nil }
+        let stack = LuaStack(L)
+        stack.push(ref: ref)
+        return .reference(LuaReferenceBox.take(L))
+    }
+
     // MARK: primitives the prelude builds on
 
     /// A Swift function as a value the prelude receives in its table of primitives.
@@ -114,9 +122,11 @@ final class QueryModule {
                 try self.willWrite()
                 let linker: Linking.Linker = try call.string(1) == "unit" ? .unit(try call.integer(2)) : .cadre(try call.integer(2))
                 let target: Linking.Target = try call.string(3) == "household" ? .household(try call.integer(4)) : .village(try call.integer(4))
-                let id = try Linking.link(self.db, linker, to: target, since: try call.optionalString(5) ?? self.asOf)
-                try self.pushRecord(table: "link", id: id, on: call)
-                return 1
+                let made = try Linking.link(self.db, linker, to: target, since: try call.optionalString(5) ?? self.asOf,
+                                            allowOverQuota: call.boolean(6))
+                try self.pushRecord(table: "link", id: made.ids[0], on: call)
+                call.push(.array(made.warnings.map { .string($0) }))
+                return 2
             },
             "end_link": f("end_link") { [unowned self] call in
                 try self.willWrite()
@@ -125,11 +135,35 @@ final class QueryModule {
                 try self.pushRecord(table: "link", id: id, on: call)
                 return 1
             },
+            // handover(cadre, successor or nil, date, reason, left (a date, or true for the date), allow_over_quota)
             "handover": f("handover") { [unowned self] call in
                 try self.willWrite()
-                let n = try Linking.handover(self.db, from: try call.integer(1), to: try call.integer(2),
-                                             on: try call.optionalString(3) ?? self.asOf, reason: try call.string(4))
-                return call.returning(.integer(Int64(n)))
+                let date = try call.optionalString(3) ?? self.asOf
+                let leftOn: String? = call.type(5) == LUA_TBOOLEAN ? (call.boolean(5) ? date : nil) : try call.optionalString(5)
+                let done = try Linking.handover(self.db, from: try call.integer(1), to: try call.optionalInteger(2), on: date,
+                                                reason: try call.string(4), leftOn: leftOn, allowOverQuota: call.boolean(6))
+                call.push(.integer(Int64(done.moved)))
+                call.push(.integer(done.successor))
+                call.push(.array(done.warnings.map { .string($0) }))
+                return 3
+            },
+            // spare_quota("cadre" | "unit", id, date) --> { villages = …, … }
+            "spare_quota": f("spare_quota") { [unowned self] call in
+                let day = try call.optionalString(3) ?? self.asOf
+                if try call.string(1) == "unit" {
+                    let load = try Quota.unit(self.db, try call.integer(2), on: day)
+                    return call.returning(.dictionary(["villages": load.spare.map { .integer(Int64($0)) } ?? .number(.infinity)]))
+                }
+                let load = try Quota.cadre(self.db, try call.integer(2), on: day)
+                var spare: [String: LuaValue] = [:]
+                for t in Quota.Category.allCases { spare[t.column] = .integer(Int64(load.spare[t.rawValue])) }
+                return call.returning(.dictionary(spare))
+            },
+            // history("household" | "village", id) --> rows: who held it, from when to when, why it changed
+            "history": f("history") { [unowned self] call in
+                let target: Linking.Target = try call.string(1) == "household" ? .household(try call.integer(2)) : .village(try call.integer(2))
+                try self.pushList(Linking.history(of: target), table: nil, on: call)
+                return 1
             },
             "now": f("now") { call in
                 var t = timespec()

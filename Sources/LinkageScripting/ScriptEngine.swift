@@ -32,6 +32,7 @@ public final class ScriptEngine {
         try database.install(in: lua)
         queries = try QueryModule(database: database, db: db, L: lua.L)
         try queries.install(in: lua)
+        try AssignModule(queries: queries).install(in: lua) // assign.*: proposals of links
         try ExchangeModule(queries: queries, showPII: showPII, writes: writes).install(in: lua) // export.* and import.check
         try RulesModule(queries: queries).install(in: lua) // check.* and rules.*
         PrivacyModule.install(in: lua, showPII: showPII)

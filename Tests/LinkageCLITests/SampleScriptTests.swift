@@ -33,7 +33,8 @@ final class SampleScriptTests: LinkageCLITestCase {
         XCTAssertEqual(before.exitCode, 1, "\(before)")
         XCTAssertTrue(before.stdout.hasPrefix("玉泉镇, 2012-06-30: 4 of 4 households have no linked cadre"), before.stdout)
         XCTAssertTrue(before.stdout.contains("620502********"), "resident IDs are masked: \(before.stdout)")
-        _ = try evaluate("for h in households:where{ township = '玉泉镇' } do cadres:get(3):link(h, '2012-03-01') end")
+        // Four households for a cadre whose quota is one: allowed on purpose (a warning each).
+        _ = try evaluate("for h in households:where{ township = '玉泉镇' } do cadres:get(3):link(h, { since = '2012-03-01', allow_over_quota = true }) end")
         let after = try linkage("--db", "test.db", "run", sample("unlinked-households.lua"), "玉泉镇", "2012-06-30")
         XCTAssertEqual(after.exitCode, 0, "\(after)")
         XCTAssertEqual(try linkage("--db", "test.db", "run", sample("unlinked-households.lua")).exitCode, 2)
@@ -51,6 +52,43 @@ final class SampleScriptTests: LinkageCLITestCase {
         let done = try linkage("--db", "test.db", "run", sample("handover.lua"), "李明", "王芳", "2012-09-01", "调离")
         XCTAssertEqual(done.stdout, "李明 handed 1 links to 王芳 on 2012-09-01 (调离)\n  households: 户主1\n", "\(done)")
         XCTAssertEqual(try evaluate("return households:get(1):cadres('2012-09-01'):first().name, households:get(1):cadres('2012-08-31'):first().name"), "王芳\t李明\n")
+    }
+
+    /// The lines of `linkage check`'s table below its header: one per finding.
+    private func findings(_ table: String) -> [String] {
+        Array(table.split(separator: "\n").map(String.init).dropFirst(2))
+    }
+
+    func testAssignAllCoversADistrictWithNoLinksAndMeetsEveryQuota() throws {
+        XCTAssertEqual(try linkage("sample", "--db", "none.db", "--linked", "none").exitCode, 0)
+        let run = try linkage("--db", "none.db", "run", sample("assign_all.lua"), "2012-03-01")
+        XCTAssertEqual(run.exitCode, 0, "\(run)")
+        XCTAssertTrue(run.stdout.contains(" links proposed for 2012-03-01: 214 poor villages, "), run.stdout)
+        XCTAssertTrue(run.stdout.contains("\nuncovered: none\n"), run.stdout)
+        XCTAssertTrue(run.stdout.contains("\nmade "), run.stdout)
+        for day in ["2012-03-01", "2012-12-31"] {
+            let check = try linkage("--db", "none.db", "check", "--only", "coverage,quotas", "--as-of", day)
+            XCTAssertEqual(check.exitCode, 0, "\(check)")
+            XCTAssertEqual(findings(check.stdout), [], check.stdout)
+            XCTAssertTrue(check.stderr.contains("0 errors, 0 warnings"), check.stderr)
+        }
+    }
+
+    func testAssignCustomGivesSkillsHouseholdsToTheAgricultureBureausFirst() throws {
+        XCTAssertEqual(try linkage("sample", "--db", "none.db", "--linked", "none").exitCode, 0)
+        let run = try linkage("--db", "none.db", "run", sample("assign_custom.lua"), "2012-03-01")
+        XCTAssertEqual(run.exitCode, 0, "\(run)")
+        XCTAssertTrue(run.stdout.hasPrefix("缺技术: "), run.stdout)
+        XCTAssertTrue(run.stdout.contains("区农业局"), run.stdout)
+        let agronomists = "SELECT c.id FROM cadre c JOIN unit u ON u.id = c.unit_id WHERE u.name LIKE '%农业局' OR u.name LIKE '%农业技术推广中心'"
+        let toSkills = try sqlite3("none.db", "SELECT count(*) FROM link l JOIN household h ON h.id = l.household_id WHERE h.main_cause = '缺技术' AND l.cadre_id IN (\(agronomists))")
+        let toOthers = try sqlite3("none.db", "SELECT count(*) FROM link l JOIN household h ON h.id = l.household_id WHERE h.main_cause <> '缺技术' AND l.cadre_id IN (\(agronomists))")
+        let places = try sqlite3("none.db", "SELECT sum(q.rural_households + q.urban_households) FROM cadre c JOIN quota_rule q ON q.role = c.role WHERE c.excluded IS NULL AND c.id IN (\(agronomists))")
+        XCTAssertEqual(toSkills, places, "every place of the agriculture cadres goes to a 缺技术 household")
+        XCTAssertEqual(toOthers, "0\n")
+        let check = try linkage("--db", "none.db", "check", "--only", "coverage,quotas", "--as-of", "2012-03-01")
+        XCTAssertEqual(check.exitCode, 0, "\(check)")
+        XCTAssertEqual(findings(check.stdout), [], check.stdout)
     }
 
     func testProblemsGoesFromReportToClosingAndStopsAtTheFirstMistake() throws {

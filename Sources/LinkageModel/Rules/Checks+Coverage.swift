@@ -54,28 +54,8 @@ extension Checks {
 
     public static let quotas = Check(name: "quotas", title: "cadres and units link what their quota says (联系方式)",
                                      rules: ["quota", "unit_quota"], sql: """
-        WITH held AS (
-            SELECT l.cadre_id AS id,
-                   count(CASE WHEN v.kind = 'village' THEN 1 END) AS hv,
-                   count(CASE WHEN h.kind = 'rural' THEN 1 END) AS hr,
-                   count(CASE WHEN v.kind = 'community' THEN 1 END) AS hc,
-                   count(CASE WHEN h.kind = 'urban' THEN 1 END) AS hu
-            FROM link AS l LEFT JOIN household AS h ON h.id = l.household_id LEFT JOIN village AS v ON v.id = l.village_id
-            WHERE l.cadre_id IS NOT NULL AND \(D.activeLink("l", on: "?1"))
-            GROUP BY l.cadre_id),
-        cmp AS (
-            SELECT c.id, c.name, c.role, c.unit_id, q.id AS rule,
-                   coalesce(held.hv, 0) AS hv, coalesce(held.hr, 0) AS hr, coalesce(held.hc, 0) AS hc, coalesce(held.hu, 0) AS hu,
-                   q.villages AS qv, q.rural_households AS qr, q.communities AS qc, q.urban_households AS qu
-            FROM cadre AS c
-            LEFT JOIN held ON held.id = c.id
-            LEFT JOIN quota_rule AS q ON q.role = c.role AND \(RuleBook.inForce("q", on: "?1"))
-            WHERE c.role IS NOT NULL AND \(D.eligibleCadre("c", on: "?1"))),
-        unit_held AS (
-            SELECT l.unit_id AS id, count(*) AS n
-            FROM link AS l JOIN village AS v ON v.id = l.village_id AND v.kind = 'village' AND v.poor = 1
-            WHERE l.unit_id IS NOT NULL AND \(D.activeLink("l", on: "?1"))
-            GROUP BY l.unit_id)
+        WITH cmp AS (\(Quota.cadreLoad(on: "?1"))),
+        ul AS (\(Quota.unitLoad(on: "?1")))
         SELECT 'quotas' AS "check",
                CASE WHEN rule IS NULL OR hv > qv OR hr > qr OR hc > qc OR hu > qu THEN 'error' ELSE 'warning' END AS severity,
                'cadre ' || cmp.id || ' ' || cmp.name AS subject, (SELECT name FROM unit WHERE id = cmp.unit_id) AS area,
@@ -87,15 +67,13 @@ extension Checks {
         FROM cmp
         WHERE rule IS NULL OR hv <> qv OR hr <> qr OR hc <> qc OR hu <> qu
         UNION ALL
-        SELECT 'quotas', CASE WHEN coalesce(unit_held.n, 0) < q.villages THEN 'error' ELSE 'warning' END,
-               'unit ' || u.id || ' ' || u.name, coalesce((SELECT name FROM area WHERE id = u.area_id), u.kind),
-               q.villages || ' poor village' || CASE WHEN q.villages = 1 THEN '' ELSE 's' END, coalesce(unit_held.n, 0),
-               u.kind || ' units link ' || q.villages || ' poor village' || CASE WHEN q.villages = 1 THEN '' ELSE 's' END || ' each (unit_quota_rule); this one links ' || coalesce(unit_held.n, 0) || ' on ' || ?1,
-               'unit', u.id
-        FROM unit AS u
-        JOIN unit_quota_rule AS q ON q.unit_kind = u.kind AND q.villages > 0 AND \(RuleBook.inForce("q", on: "?1"))
-        LEFT JOIN unit_held ON unit_held.id = u.id
-        WHERE coalesce(unit_held.n, 0) <> q.villages
+        SELECT 'quotas', CASE WHEN ul.held < ul.quota THEN 'error' ELSE 'warning' END,
+               'unit ' || ul.id || ' ' || ul.name, coalesce((SELECT name FROM area WHERE id = ul.area_id), ul.kind),
+               ul.quota || ' poor village' || CASE WHEN ul.quota = 1 THEN '' ELSE 's' END, ul.held,
+               ul.kind || ' units link ' || ul.quota || ' poor village' || CASE WHEN ul.quota = 1 THEN '' ELSE 's' END || ' each (unit_quota_rule); this one links ' || ul.held || ' on ' || ?1,
+               'unit', ul.id
+        FROM ul
+        WHERE \(Quota.unitFixed("ul")) AND ul.held <> ul.quota
         """)
 
     public static let staff = Check(name: "staff", title: "excluded or departed cadres who still hold links", rules: [], sql: """

@@ -45,6 +45,11 @@ local function relation_method(tname, name, dated)
   end
 end
 
+-- A quota passed on purpose (allow_over_quota): the link is made and the excess said on stderr.
+local function say_warnings(warnings)
+  for _, w in ipairs(warnings or {}) do io.stderr:write("warning: ", w, "\n") end
+end
+
 local function link_method(kind)
   return function(self, target, opts)
     if type(target) ~= "table" or target.id == nil then
@@ -55,7 +60,23 @@ local function link_method(kind)
     if what ~= "household" and what ~= "village" then
       error("link: a " .. kind .. " links households, villages and communities, not " .. tostring(what), 2)
     end
-    return P.link(kind, self.id, what, target.id, date_of(opts) or (type(opts) == "table" and opts.since) or nil)
+    local allow = type(opts) == "table" and opts.allow_over_quota == true
+    local l, warnings = P.link(kind, self.id, what, target.id, date_of(opts) or (type(opts) == "table" and opts.since) or nil, allow)
+    say_warnings(warnings)
+    return l
+  end
+end
+
+-- The places left of a cadre's quota (or a unit's poor villages) on a date (Quota).
+local function spare_quota(kind)
+  return function(self, opts) return P.spare_quota(kind, self.id, date_of(opts)) end
+end
+
+-- Who held a household or village, from when to when, and why it changed: rows in that order.
+local history_columns = { "from", "to", "linker", "unit", "reason", "successor", "note", "linker_table", "linker_id", "successor_id", "link" }
+local function history(kind)
+  return function(self)
+    return setmetatable(P.history(kind, self.id), { __rows = true, __columns = history_columns })
   end
 end
 
@@ -73,17 +94,30 @@ local methods = {
   },
   unit = {
     link = link_method("unit"),
+    spare_quota = spare_quota("unit"),
     contact_card = function(self, opts) return P.material("contact_card", self, opts) end,
     linkage_log = function(self, opts) return P.material("linkage_log", self, opts) end,
   },
   cadre = {
     link = link_method("cadre"),
+    spare_quota = spare_quota("cadre"),
+    -- handover(successor or nil, { date, reason, left = true | left_on = date, allow_over_quota })
+    --   --> links moved, the successor
     handover = function(self, successor, opts)
-      if type(successor) ~= "table" or successor.id == nil then
-        error("handover: give the successor cadre record", 2)
+      if successor ~= nil and (type(successor) ~= "table" or successor.id == nil) then
+        error("handover: give the successor cadre record, or nil for the least-loaded eligible colleague of the same unit", 2)
       end
       opts = opts or {}
-      return P.handover(self.id, successor.id, opts.date, opts.reason or "其他")
+      local left = opts.left_on or (opts.left == true) or nil
+      local moved, to, warnings = P.handover(self.id, successor and successor.id, opts.date, opts.reason or "其他",
+        left, opts.allow_over_quota == true)
+      say_warnings(warnings)
+      if left then
+        local fresh = P.get("cadre", self.id)
+        for k in pairs(self) do self[k] = nil end
+        for k, v in pairs(fresh) do self[k] = v end
+      end
+      return moved, related("cadre", to)
     end,
     contact_card = function(self, opts) return P.material("contact_card", self, opts) end,
     linkage_log = function(self, opts) return P.material("linkage_log", self, opts) end,
@@ -105,6 +139,9 @@ local methods = {
     followups = function(self) return P.problem_followups(self.id) end,
   },
 }
+
+methods.household.history = history("household")
+methods.village.history = history("village")
 
 -- Loops over queries: rows arrive in batches (see db.rows). `for r in q do` calls the query
 -- itself as the iterator; a loop that starts (control nil) opens a new cursor.
@@ -177,12 +214,14 @@ for _, k in ipairs(P.help_keys()) do keys[k] = true end
 for name in pairs(db) do help_of[db[name]] = "db." .. name end
 local function later_modules()
   -- export and import are installed after this prelude; look them up when help is asked.
-  for _, m in ipairs({ "export", "import" }) do
+  for _, m in ipairs({ "export", "import", "assign" }) do
     local t = rawget(_G, m)
     if type(t) == "table" then
       for name, f in pairs(t) do help_of[f] = m .. "." .. name end
     end
   end
+  -- the methods of a proposal (assign.lua), documented under assign.proposal
+  for name, f in pairs(rawget(_G, "assign") and assign._methods or {}) do help_of[f] = "assign." .. name end
   -- and so are linkage.width and linkage.truncate (TextModule)
   for _, name in ipairs({ "width", "truncate" }) do
     if linkage[name] then help_of[linkage[name]] = "linkage." .. name end
@@ -243,6 +282,8 @@ function help(x)
   elseif type(x) == "userdata" and tostring(getmetatable(x) and getmetatable(x).__name) == "linkage.query" then
     print(collection_help(x))
     return
+  elseif type(x) == "table" and getmetatable(x) and getmetatable(x).__name == "linkage.proposal" then
+    key = "assign.proposal"
   elseif type(x) == "table" and getmetatable(x) and getmetatable(x).__table then
     print(record_help(x))
     return

@@ -53,9 +53,11 @@ local function record_table(v)
 end
 
 -- A list of rows: a non-empty sequence (nothing else in it) of tables whose keys are all strings.
+-- A list with a metatable is one only when the metatable says so (`__rows`, as a proposal of
+-- assign.* does, whose methods live in the metatable).
 local function is_rows(v)
   local n = #v
-  if n == 0 or meta(v) then return false end
+  if n == 0 or (meta(v) and not rawget(meta(v), "__rows")) then return false end
   local count = 0
   for _ in pairs(v) do count = count + 1 end
   if count ~= n then return false end
@@ -77,9 +79,9 @@ local function kind(v)
   return "table"
 end
 
--- Keys of the rows: the order their metatable declares (__columns), else a record's columns in
--- its table's order, then any others (paths of a select) by name; plain rows `id` first, the
--- rest by name.
+-- Keys of the rows: the order their metatable declares (__columns, on the rows or on the list),
+-- else a record's columns in its table's order, then any others (paths of a select) by name;
+-- plain rows `id` first, the rest by name.
 local function columns_of(rows)
   local seen, keys = {}, {}
   for _, r in ipairs(rows) do
@@ -89,9 +91,11 @@ local function columns_of(rows)
   end
   local cols = {}
   local t = record_table(rows[1])
-  -- rows that say their column order (findings: __columns in their metatable) keep it
+  -- rows that say their column order (findings: __columns in their metatable) keep it, and so
+  -- does a list that says it for its rows (a proposal of assign.*)
   local mt = meta(rows[1])
   local declared = mt and rawget(mt, "__columns")
+  if type(declared) ~= "table" then declared = meta(rows) and rawget(meta(rows), "__columns") end
   for _, c in ipairs(type(declared) == "table" and declared or t and schema_columns(t) or { "id" }) do
     if seen[c] then cols[#cols + 1] = c; seen[c] = false end
   end
@@ -348,7 +352,11 @@ local function one(v, opts)
   end
   if files then return as_file(v, opts) end
   local rows, footer = v, nil
-  if k == "query" then
+  if k == "rows" and meta(v) and #v > opts.rows then
+    -- A long list of its own kind (a proposal) shows its first rows, as a query does.
+    rows = setmetatable(table.move(v, 1, opts.rows, 1, {}), meta(v))
+    footer = rows_in_all(#v, #rows, opts)
+  elseif k == "query" then
     local total = v:count()
     rows = total > 0 and v:limit(math.min(opts.rows, total)):list() or {}
     footer = rows_in_all(total, #rows, opts)
