@@ -59,16 +59,15 @@ period_end=$([[ "$as_of" < "$year_end" ]] && echo "$as_of" || echo "$year_end")
 year_days=$(( (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 366 : 365 ))
 checks=(coverage quotas visits actions outcomes problems staff)
 
-# sqlite3 input for the checks named: the parameters, CSV with one header line, each check's
-# statement from checks_hand.sql (the text after its `-- check: NAME` line).
+# sqlite3 input for the checks named: the parameters, CSV with one header line (printed, as
+# sqlite3 prints none for a statement without rows), each check's statement from checks_hand.sql
+# (the text after its `-- check: NAME` line).
 hand_script() {
   printf '.parameter set :as_of "'"'%s'"'"\n.parameter set :year_start "'"'%s'"'"\n' "$as_of" "$year-01-01"
   printf '.parameter set :period_end "'"'%s'"'"\n.parameter set :year_days %s\n' "$period_end" "$year_days"
-  printf '.mode csv\n.headers on\n.output %s\n' "$tmp/hand.csv"
-  local first=1 name
+  printf '.mode csv\n.headers off\n.output %s\n.print check,severity,subject,area,expected,actual,message,subject_table,subject_id\n' "$tmp/hand.csv"
+  local name
   for name in "$@"; do
-    [[ $first -eq 1 ]] || printf '.headers off\n'
-    first=0
     awk -v want="$name" '/^-- check: / { on = ($3 == want); next } on' "$here/checks_hand.sql"
   done
 }
