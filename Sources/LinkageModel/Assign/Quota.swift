@@ -37,7 +37,7 @@ public enum Quota {
                    q.villages AS qv, q.rural_households AS qr, q.communities AS qc, q.urban_households AS qu
             FROM cadre AS c
             LEFT JOIN (SELECT l.cadre_id AS id,
-                              count(CASE WHEN v.kind = 'village' THEN 1 END) AS hv,
+                              count(CASE WHEN v.kind = 'village' AND v.poor = 1 THEN 1 END) AS hv, -- quota_rule.villages: poor villages
                               count(CASE WHEN h.kind = 'rural' THEN 1 END) AS hr,
                               count(CASE WHEN v.kind = 'community' THEN 1 END) AS hc,
                               count(CASE WHEN h.kind = 'urban' THEN 1 END) AS hu

@@ -89,8 +89,12 @@ public enum CSV {
 
     /// One field, quoted when it must be.
     public static func field(_ s: String, separator: Character = ",") -> String {
-        let needsQuotes = s.contains(separator) || s.contains("\"") || s.contains("\n") || s.contains("\r")
-            || s.hasPrefix(" ") || s.hasSuffix(" ")
+        // One pass over the UTF-8 bytes: an export writes millions of cells, and Foundation's
+        // String.contains per character class cost more than the query that made them.
+        let sep = separator.asciiValue ?? UInt8(ascii: ",")
+        let utf8 = s.utf8
+        let needsQuotes = utf8.first == UInt8(ascii: " ") || utf8.last == UInt8(ascii: " ")
+            || utf8.contains { $0 == sep || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }
         return needsQuotes ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
     }
 

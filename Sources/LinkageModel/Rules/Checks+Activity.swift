@@ -52,7 +52,8 @@ extension Checks {
                        || CASE WHEN share < 0.999 AND ?3 = ?5 THEN ', pro-rated for ' || CAST(round(share * ?4) AS INTEGER) || ' of ' || ?4 || ' days linked' ELSE '' END AS message,
                    'link' AS subject_table, link_id AS subject_id
             FROM due
-            WHERE visits < nv OR days < nd OR talks < nt OR publicity < np
+            -- days are summed as REAL: 2.3 + 2.3 + 1.3 is 5.8999999999999995, which meets 5.9
+            WHERE visits < nv OR round(days, 6) < nd OR talks < nt OR publicity < np
             ORDER BY link_id
             """)
     }
@@ -96,7 +97,8 @@ extension Checks {
         GROUP BY v.id
         """)
 
-    /// 三大成效: exited households whose two-no-worries and three guarantees are not all met; poor
+    /// 三大成效: linked households whose two-no-worries and three guarantees are not all met (a
+    /// warning once they have exited by the year, else info); poor
     /// villages where no industry project has landed by the day; linked households with none of
     /// the prosperity lead in the period.
     public static var outcomes: Check {
@@ -104,10 +106,10 @@ extension Checks {
         let allMet = D.securityItems.map { "h.\($0.column) = 1" }.joined(separator: " AND ")
         return Check(name: "outcomes", title: "two-no-worries and three guarantees, industry projects, prosperity lead (三大成效)",
                      rules: [], sql: """
-            SELECT 'outcomes' AS "check", CASE WHEN h.exit_year IS NOT NULL THEN 'warning' ELSE 'info' END AS severity,
+            SELECT 'outcomes' AS "check", CASE WHEN h.exit_year <= CAST(substr(?2, 1, 4) AS INTEGER) THEN 'warning' ELSE 'info' END AS severity,
                    'household ' || h.id || ' ' || h.head_name AS subject, \(householdArea) AS area,
                    '两不愁三保障' AS expected, 'lacks ' || rtrim(\(missing), ', ') AS actual,
-                   CASE WHEN h.exit_year IS NOT NULL THEN 'exited (脱贫) in ' || h.exit_year || ' but lacks ' ELSE 'still lacks ' END || rtrim(\(missing), ', ') AS message,
+                   CASE WHEN h.exit_year <= CAST(substr(?2, 1, 4) AS INTEGER) THEN 'exited (脱贫) in ' || h.exit_year || ' but lacks ' ELSE 'still lacks ' END || rtrim(\(missing), ', ') AS message,
                    'household' AS subject_table, h.id AS subject_id
             FROM household AS h
             WHERE NOT (\(allMet))
@@ -135,9 +137,10 @@ extension Checks {
             SELECT (SELECT value FROM rule_setting AS r WHERE name = 'problem_deadline_days' AND \(RuleBook.inForce("r", on: "?1"))) AS deadline,
                    (SELECT value FROM rule_setting AS r WHERE name = 'problem_followup_days' AND \(RuleBook.inForce("r", on: "?1"))) AS every),
         p AS (
-            SELECT p.id, p.status, p.reported_on, p.description,
+            SELECT p.id, CASE WHEN p.escalated_on <= ?1 THEN 'escalated' ELSE 'open' END AS status, p.reported_on, p.description,
                    CAST(julianday(?1) - julianday(p.reported_on) AS INTEGER) AS age,
-                   max(p.reported_on, coalesce(p.escalated_on, ''), coalesce((SELECT max(f.date) FROM problem_followup AS f WHERE f.problem_id = p.id AND f.date <= ?1), '')) AS last,
+                   max(p.reported_on, coalesce(CASE WHEN p.escalated_on <= ?1 THEN p.escalated_on END, ''),
+                       coalesce((SELECT max(f.date) FROM problem_followup AS f WHERE f.problem_id = p.id AND f.date <= ?1), '')) AS last,
                    coalesce((SELECT a.name || ' ' || v.name FROM village AS v JOIN area AS a ON a.id = v.area_id
                              WHERE v.id = coalesce(p.village_id, (SELECT village_id FROM household WHERE id = p.household_id))), '') AS area
             FROM problem AS p
