@@ -136,7 +136,7 @@ extension Checks {
         WITH s AS (
             SELECT (SELECT value FROM rule_setting AS r WHERE name = 'problem_deadline_days' AND \(RuleBook.inForce("r", on: "?1"))) AS deadline,
                    (SELECT value FROM rule_setting AS r WHERE name = 'problem_followup_days' AND \(RuleBook.inForce("r", on: "?1"))) AS every),
-        p AS (
+        p AS MATERIALIZED (
             SELECT p.id, CASE WHEN p.escalated_on <= ?1 THEN 'escalated' ELSE 'open' END AS status, p.reported_on, p.description,
                    CAST(julianday(?1) - julianday(p.reported_on) AS INTEGER) AS age,
                    max(p.reported_on, coalesce(CASE WHEN p.escalated_on <= ?1 THEN p.escalated_on END, ''),

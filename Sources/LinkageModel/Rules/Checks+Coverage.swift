@@ -76,6 +76,7 @@ extension Checks {
         WHERE \(Quota.unitFixed("ul")) AND ul.held <> ul.quota
         """)
 
+    /// Only the cadres who may not hold links are looked at (few), each counted by its link index.
     public static let staff = Check(name: "staff", title: "excluded or departed cadres who still hold links", rules: [], sql: """
         SELECT 'staff' AS "check", 'error' AS severity, 'cadre ' || c.id || ' ' || c.name AS subject,
                (SELECT name FROM unit WHERE id = c.unit_id) AS area, '0 links' AS expected, held.n || ' links' AS actual,
@@ -83,9 +84,10 @@ extension Checks {
                     THEN 'excluded staff (' || c.excluded || ': 教师、医务人员、企业职工、机关工勤人员 do not link) yet holds ' || held.n || ' links on ' || ?1 || '; end them (link:close) and link eligible cadres'
                     ELSE 'left on ' || c.left_on || ' yet holds ' || held.n || ' links on ' || ?1 || '; hand them over (cadre:handover)' END AS message,
                'cadre' AS subject_table, c.id AS subject_id
-        FROM (SELECT l.cadre_id, count(*) AS n FROM link AS l
-              WHERE l.cadre_id IS NOT NULL AND \(D.activeLink("l", on: "?1")) GROUP BY l.cadre_id) AS held
-        JOIN cadre AS c ON c.id = held.cadre_id
-        WHERE NOT (\(D.eligibleCadre("c", on: "?1")))
+        FROM cadre AS c
+        JOIN (SELECT c.id, (SELECT count(*) FROM link AS l WHERE l.cadre_id = c.id AND \(D.activeLink("l", on: "?1"))) AS n
+              FROM cadre AS c WHERE NOT (\(D.eligibleCadre("c", on: "?1")))) AS held ON held.id = c.id
+        WHERE held.n > 0
+        ORDER BY c.id
         """)
 }
