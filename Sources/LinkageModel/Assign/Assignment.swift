@@ -511,7 +511,8 @@ final class AssignmentRun {
         let place = kind.areaKind
         let load = slot.quota.map { "(\(slot.held) of \($0))" } ?? "(\(slot.held) linked)"
         if level == 3 {
-            return "no quota holder left: a \(unitKind(slot)) unit, no fixed number (unit_quota_rule 0), least loaded \(load)"
+            let kind = unitKind(slot)
+            return "no quota holder left: \(kind.first.map { "aeiou".contains($0) } == true ? "an" : "a") \(kind) unit, no fixed number (unit_quota_rule 0), least loaded \(load)"
         }
         let whereText: String
         switch level {
