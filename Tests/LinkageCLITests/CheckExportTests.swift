@@ -94,6 +94,24 @@ final class CheckExportTests: LinkageCLITestCase {
         XCTAssertTrue(r.stderr.contains("are in force on 2011-12-31; the rules of"), r.stderr)
     }
 
+    func testARefusedRuleChangeSaysWhyWhereAndWritesNothing() throws {
+        let before = try sqlite3("test.db", "SELECT * FROM quota_rule ORDER BY id;")
+        let bad = try linkage("--db", "test.db", "rules", "set", "quota", "role=nope", "villages=1", "rural_households=1",
+                              "communities=0", "urban_households=0", "--from", "2013-01-01")
+        XCTAssertEqual(bad.exitCode, 2)
+        XCTAssertTrue(bad.stderr.contains("cannot set the quota rule for role = nope from 2013-01-01: CHECK constraint failed: role IN ("), bad.stderr)
+        XCTAssertEqual(bad.stderr.split(separator: "\n").count, 1, "one line: \(bad.stderr)")
+        // In a script that catches the error, the row in force is not left ended: the change is all or nothing.
+        try write("rule.lua", """
+            local ok, e = pcall(rules.set, 'quota', { role = 'township_other', rural_households = -1, from = '2013-06-01' })
+            print(ok, e)
+            """)
+        let script = try linkage("--db", "test.db", "run", "rule.lua")
+        XCTAssertEqual(script.exitCode, 0, "\(script)")
+        XCTAssertTrue(script.stdout.hasPrefix("false\trule.lua:1: cannot set the quota rule for role = township_other from 2013-06-01"), script.stdout)
+        XCTAssertEqual(try sqlite3("test.db", "SELECT * FROM quota_rule ORDER BY id;"), before)
+    }
+
     func testUnknownCheckIsAnInputError() throws {
         let r = try linkage("--db", "test.db", "export", "--check", "nope")
         XCTAssertEqual(r.exitCode, 2)

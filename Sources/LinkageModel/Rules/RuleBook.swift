@@ -84,6 +84,21 @@ public enum RuleBook {
     @discardableResult
     public static func set(_ db: Database, _ kind: Kind, key: [String: SQLValue], values: [String: SQLValue],
                            from day: String, note: String? = nil) throws -> Int64 {
+        do {
+            // Two statements (end the row in force, add the new one): all or nothing, even when a
+            // script catches the error and goes on.
+            return try Atomic.run(db, "linkage_rule_set") { try setRow(db, kind, key: key, values: values, from: day, note: note) }
+        } catch let e as DatabaseError where e.resultCode == .SQLITE_CONSTRAINT {
+            // A CHECK of the rule table (an unknown role, a negative number) or an overlap
+            // trigger: said in one line, with what was asked.
+            let why = (e.message ?? "\(e)").split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            throw QueryError("cannot set the \(kind.name) rule for \(describe(key)) from \(day): \(why); `linkage rules --history \(kind.name)` lists the rules and their values")
+        }
+    }
+
+    /// `set` without its error wording, inside its savepoint.
+    private static func setRow(_ db: Database, _ kind: Kind, key: [String: SQLValue], values: [String: SQLValue],
+                               from day: String, note: String?) throws -> Int64 {
         _ = try DateText.check(day, field: "from")
         let missingKeys = kind.keys.filter { key[$0] == nil }
         guard missingKeys.isEmpty else {

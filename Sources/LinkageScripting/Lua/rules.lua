@@ -5,6 +5,14 @@ local P = ...
 
 local severities = { error = 1, warning = 2, info = 3 }
 
+-- Calls a primitive and raises its error at the script's line, not at this file's: `level` is
+-- how far up the script is from the function that calls this (2: its caller).
+local function call(level, f, ...)
+  local r = table.pack(pcall(f, ...))
+  if not r[1] then error(r[2], level + 1) end
+  return table.unpack(r, 2, r.n)
+end
+
 local function options(opts, fname)
   if opts == nil then return {} end
   if type(opts) ~= "table" then
@@ -32,7 +40,7 @@ local function run(names, opts, fname)
   local year, day
   for _, name in ipairs(names) do
     local found
-    found, year, day = P.run(name, opts.year, opts.as_of)
+    found, year, day = call(3, P.run, name, opts.year, opts.as_of)
     for _, f in ipairs(found) do
       if severities[f.severity] <= floor then out[#out + 1] = setmetatable(f, finding_mt) end
     end
@@ -102,13 +110,15 @@ end
 function rules.get(kind, opts)
   kind_of(kind, "rules.get")
   local day = type(opts) == "string" and opts or (type(opts) == "table" and opts.as_of) or P.as_of()
-  return rule_rows(kind, P.rows(kind, day))
+  local rows = call(2, P.rows, kind, day)
+  return rule_rows(kind, rows)
 end
 
 --- rules.history(kind) --> every row, past and future, with valid_from and valid_until
 function rules.history(kind)
   kind_of(kind, "rules.history")
-  return rule_rows(kind, P.rows(kind, nil))
+  local rows = call(2, P.rows, kind, nil)
+  return rule_rows(kind, rows)
 end
 
 --- rules.set(kind, { key fields, numbers, from = DATE [, note = TEXT] }) --> row id
@@ -119,7 +129,8 @@ function rules.set(kind, fields)
   end
   local f, from, note = {}, fields.from, fields.note
   for k, v in pairs(fields) do if k ~= "from" and k ~= "note" then f[k] = v end end
-  return P.set(kind, f, from, note)
+  local id = call(2, P.set, kind, f, from, note)
+  return id
 end
 
 --- rules.stop(kind, { key fields, on = DATE }): from DATE the rule is no longer in force
@@ -130,7 +141,7 @@ function rules.stop(kind, fields)
   end
   local f = {}
   for k, v in pairs(fields) do if k ~= "on" then f[k] = v end end
-  P.stop(kind, f, fields.on)
+  call(2, P.stop, kind, f, fields.on)
 end
 
 --- rules.kinds() --> { { name, table, title, keys, values }, … }
