@@ -194,7 +194,7 @@ extension Linking {
         }
         let units = try Row.fetchAll(db, sql: """
             WITH new AS (SELECT b.unit_id AS id, min(b.seq) AS seq, count(*) AS n
-                         FROM temp.linkage_new_link AS b JOIN village AS v ON v.id = b.village_id AND v.kind = 'village' AND v.poor = 1
+                         FROM temp.linkage_new_link AS b JOIN village AS v ON v.id = b.village_id AND \(DomainFilter.poorVillage("v"))
                          WHERE b.unit_id IS NOT NULL GROUP BY b.unit_id)
             SELECT new.seq, new.n, ul.* FROM new JOIN (\(Quota.unitLoad(on: "?1", units: "SELECT id FROM new"))) AS ul ON ul.id = new.id
             WHERE \(Quota.unitFixed("ul")) AND ul.held + new.n > ul.quota ORDER BY new.seq

@@ -37,7 +37,7 @@ public enum Quota {
                    q.villages AS qv, q.rural_households AS qr, q.communities AS qc, q.urban_households AS qu
             FROM cadre AS c
             LEFT JOIN (SELECT l.cadre_id AS id,
-                              count(CASE WHEN v.kind = 'village' AND v.poor = 1 THEN 1 END) AS hv, -- quota_rule.villages: poor villages
+                              count(CASE WHEN \(DomainFilter.poorVillage("v")) THEN 1 END) AS hv, -- quota_rule.villages: poor villages
                               count(CASE WHEN h.kind = 'rural' THEN 1 END) AS hr,
                               count(CASE WHEN v.kind = 'community' THEN 1 END) AS hc,
                               count(CASE WHEN h.kind = 'urban' THEN 1 END) AS hu
@@ -62,7 +62,7 @@ public enum Quota {
     public static func unitLoad(on day: String, units: String? = nil) -> String {
         """
         SELECT u.id, u.name, u.kind, u.area_id, q.id AS rule, q.villages AS quota,
-               (SELECT count(*) FROM link AS l JOIN village AS v ON v.id = l.village_id AND v.kind = 'village' AND v.poor = 1
+               (SELECT count(*) FROM link AS l JOIN village AS v ON v.id = l.village_id AND \(DomainFilter.poorVillage("v"))
                 WHERE l.unit_id = u.id AND \(DomainFilter.activeLink("l", on: day))) AS held
         FROM unit AS u
         LEFT JOIN unit_quota_rule AS q ON q.unit_kind = u.kind AND \(RuleBook.inForce("q", on: day))

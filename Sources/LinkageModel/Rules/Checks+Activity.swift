@@ -90,7 +90,7 @@ extension Checks {
                'village', v.id
         FROM village AS v
         JOIN r ON r.target = CASE WHEN v.kind = 'community' THEN 'community' ELSE 'village' END
-               OR (r.target = 'poor_village' AND v.kind = 'village' AND v.poor = 1)
+               OR (r.target = 'poor_village' AND \(D.poorVillage("v")))
         LEFT JOIN done AS d ON d.key = -v.id AND d.rule = r.id
         WHERE coalesce(d.n, 0) < r.min_count
           AND EXISTS (SELECT 1 FROM link AS l WHERE l.village_id = v.id AND \(D.activeLink("l", on: "?3")))
@@ -118,7 +118,7 @@ extension Checks {
             SELECT 'outcomes', 'warning', \(villageSubject), \(villageArea), '≥ 1 industry project', '0',
                    'no industry project (产业扶贫) has landed in this poor village by ' || ?3, 'village', v.id
             FROM village AS v
-            WHERE v.kind = 'village' AND v.poor = 1
+            WHERE \(D.poorVillage("v"))
               AND NOT EXISTS (SELECT 1 FROM activity AS a WHERE a.village_id = v.id AND a.action = 'industry' AND a.date <= ?3)
             UNION ALL
             SELECT 'outcomes', 'warning', 'household ' || h.id || ' ' || h.head_name, \(householdArea), '≥ 1 prosperity lead item', '0',

@@ -28,10 +28,16 @@ extension DomainFilter {
         "(\(householdTargetMet(h, on: day)) OR EXISTS (SELECT 1 FROM link AS cl WHERE cl.household_id = \(h).id AND cl.cadre_id IS NOT NULL AND \(activeLink("cl", on: day))))"
     }
 
+    /// A poor village (贫困村): what village quotas count and what needs linking; communities are
+    /// the other kind of `village` row.
+    public static func poorVillage(_ v: String) -> String {
+        "(\(v).kind = 'village' AND \(v).poor = 1)"
+    }
+
     /// 全面覆盖 for a village or community: a unit or a leader is linked on the day. Villages that
     /// are not poor need none.
     public static func villageCovered(_ v: String, on day: String) -> String {
-        "(\(v).kind = 'village' AND \(v).poor = 0 OR EXISTS (SELECT 1 FROM link AS cl WHERE cl.village_id = \(v).id AND \(activeLink("cl", on: day))))"
+        "(\(v).kind = 'village' AND NOT \(poorVillage(v)) OR EXISTS (SELECT 1 FROM link AS cl WHERE cl.village_id = \(v).id AND \(activeLink("cl", on: day))))"
     }
 
     /// Households or villages (by `table`) not covered on `asOf`, as the coverage check finds them.
