@@ -5,6 +5,7 @@ import PackageDescription
 //   CLua / LuaShim   the system Lua 5.4 and the C that Swift cannot express (macros, the error trampoline)
 //   LuaBridge        Lua states, values, functions and userdata; knows nothing of the domain
 //   LinkageModel     the register: schema, migrations, records, rules; knows nothing of Lua
+//   LinkageReport    reports as documents (sections, figures, tables, charts) and their HTML, XLSX and Markdown
 //   LinkageScripting binds the model into Lua (the `db` module, script runs)
 //   LinkageConsole   the interactive console (line editing, completion, commands) above the scripting layer
 //   linkage          the command line
@@ -31,15 +32,16 @@ let package = Package(
             "CXlsxWriter", .product(name: "ZIPFoundation", package: "ZIPFoundation"), // import and export
             .product(name: "Crypto", package: "swift-crypto"), // SHA-256 of the audit log's hash chain
         ]),
+        .target(name: "LinkageReport", dependencies: ["LinkageModel", "CXlsxWriter"]),
         .target(name: "LinkageScripting", dependencies: [
-            "LuaBridge", "LinkageModel", "CLua", // CLua: the row-streaming hot path pushes values directly
+            "LuaBridge", "LinkageModel", "LinkageReport", "CLua", // CLua: the row-streaming hot path pushes values directly
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ], resources: [.embedInCode("Lua")]), // Lua that ships with linkage, in the binary
         .target(name: "LinkageConsole", dependencies: ["LinkageScripting", "LinkageModel", "LuaBridge", "CEdit"],
                 resources: [.embedInCode("Lua")]),
         .executableTarget(name: "linkage", dependencies: [
-            "LinkageScripting", "LinkageModel", "LinkageConsole",
+            "LinkageScripting", "LinkageModel", "LinkageConsole", "LinkageReport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Crypto", package: "swift-crypto"), // SHA-256 of scripts, for the audit log
         ]),
@@ -47,6 +49,7 @@ let package = Package(
         .testTarget(name: "LinkageModelTests", dependencies: [
             "LinkageModel", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
+        .testTarget(name: "LinkageReportTests", dependencies: ["LinkageReport", "LinkageModel"]),
         .testTarget(name: "LinkageScriptingTests", dependencies: ["LinkageScripting", "LinkageModel", "LuaBridge"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "LinkageCLITests", dependencies: [], exclude: ["Fixtures"]),
