@@ -15,6 +15,8 @@ import GRDB
 ///   ids, a hash chain over the log, and the existing log sealed as it stands.
 /// - `5-dated-rules` (``createDatedRules(_:)``): each rule row in force from a date until a date,
 ///   and the six actions' minimums and the plan's other numbers as rules too.
+/// - `6-assessment` (``createAssessment(_:)``): the weights and thresholds of the assessment (考核)
+///   of units and cadres, dated like the other rules.
 public enum Schema {
     public static let migrations: [Migration] = [
         Migration("1-register", apply: createRegister),
@@ -22,12 +24,13 @@ public enum Schema {
         Migration("3-audit", apply: createAudit),
         Migration("4-audit-chain", apply: createAuditChain),
         Migration("5-dated-rules", apply: createDatedRules),
+        Migration("6-assessment", apply: createAssessment),
     ]
 
     public static var currentVersion: Int { migrations.count }
 
     /// The tables each step creates, in creation order.
-    public static let tablesByStep: [[String]] = [registerTables, ruleTables, auditTables, auditChainTables, datedRuleTables]
+    public static let tablesByStep: [[String]] = [registerTables, ruleTables, auditTables, auditChainTables, datedRuleTables, assessmentTables]
 
     /// Every table of a current register, in creation order (GRDB's own `grdb_migrations` aside).
     public static var tables: [String] { tablesByStep.flatMap { $0 } }

@@ -123,21 +123,9 @@ extension Schema {
                 ('problem_followup_days', 30, '未结问题至少每隔此天数跟进一次')
             """)
 
-        // Two rows of one rule in force on the same day would make "the rule of a day" ambiguous.
         for (table, key) in [("quota_rule", "role"), ("unit_quota_rule", "unit_kind"), ("visit_standard", "actor, target, kind"),
                              ("action_minimum", "item, target"), ("rule_setting", "name")] {
-            let same = key.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-                .map { "o.\($0) = NEW.\($0)" }.joined(separator: " AND ")
-            let overlap = """
-                SELECT RAISE(ABORT, 'two rows of \(table) for the same \(key.replacingOccurrences(of: ", ", with: "/")) would be in force on the same days; end the earlier one (valid_until) where the later begins')
-                WHERE EXISTS (SELECT 1 FROM \(table) AS o WHERE \(same) AND o.id IS NOT NEW.id
-                              AND o.valid_from < coalesce(NEW.valid_until, '9999-12-31')
-                              AND NEW.valid_from < coalesce(o.valid_until, '9999-12-31'));
-                """
-            try db.execute(sql: """
-                CREATE TRIGGER \(table)_insert_no_overlap BEFORE INSERT ON \(table) BEGIN \(overlap) END;
-                CREATE TRIGGER \(table)_update_no_overlap BEFORE UPDATE ON \(table) BEGIN \(overlap) END;
-                """)
+            try createNoOverlapTriggers(db, table: table, key: key)
         }
         // The checks read each link's contact and each target's actions from an index alone
         // (Checks+Activity.swift): a province's five million visits are then never read row by row.
@@ -152,6 +140,23 @@ extension Schema {
             CREATE INDEX idx_activity_village_action ON activity (village_id, action, date) WHERE village_id IS NOT NULL;
             """)
         try createAuditTriggers(db)
+    }
+
+    /// Two rows of one rule in force on the same day would make "the rule of a day" ambiguous:
+    /// triggers refuse rows of `table` with the same `key` (columns, comma-separated) whose days overlap.
+    static func createNoOverlapTriggers(_ db: Database, table: String, key: String) throws {
+        let same = key.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            .map { "o.\($0) = NEW.\($0)" }.joined(separator: " AND ")
+        let overlap = """
+            SELECT RAISE(ABORT, 'two rows of \(table) for the same \(key.replacingOccurrences(of: ", ", with: "/")) would be in force on the same days; end the earlier one (valid_until) where the later begins')
+            WHERE EXISTS (SELECT 1 FROM \(table) AS o WHERE \(same) AND o.id IS NOT NEW.id
+                          AND o.valid_from < coalesce(NEW.valid_until, '9999-12-31')
+                          AND NEW.valid_from < coalesce(o.valid_until, '9999-12-31'));
+            """
+        try db.execute(sql: """
+            CREATE TRIGGER \(table)_insert_no_overlap BEFORE INSERT ON \(table) BEGIN \(overlap) END;
+            CREATE TRIGGER \(table)_update_no_overlap BEFORE UPDATE ON \(table) BEGIN \(overlap) END;
+            """)
     }
 }
 

@@ -10,6 +10,32 @@ extension Checks {
     /// linker and target (idx_visit_cadre_household …), so no visit row is read; names are looked
     /// up only for the links that fall short.
     public static var visits: Check {
+        Check(name: "visits", title: "each link's visits, days, talks and publicity sessions against the standard, pro-rated (三到)",
+              rules: ["visit_standard"], sql: """
+            WITH due AS (\(visitMeasures))
+            SELECT 'visits' AS "check", 'warning' AS severity,
+                   actor || ' ' || actor_id || ' ' || CASE actor WHEN 'cadre' THEN (SELECT name FROM cadre WHERE id = actor_id) ELSE (SELECT name FROM unit WHERE id = actor_id) END
+                       || ' → ' || target || ' ' || target_id || ' ' || CASE target WHEN 'household' THEN (SELECT head_name FROM household WHERE id = target_id) ELSE (SELECT name FROM village WHERE id = target_id) END AS subject,
+                   CASE target WHEN 'household' THEN (SELECT a.name || ' ' || v.name FROM household AS h JOIN village AS v ON v.id = h.village_id JOIN area AS a ON a.id = v.area_id WHERE h.id = target_id)
+                        ELSE (SELECT a.name FROM village AS v JOIN area AS a ON a.id = v.area_id WHERE v.id = target_id) END AS area,
+                   rtrim(coalesce(nv || ' visits, ', '') || coalesce(nd || ' days, ', '') || coalesce(nt || ' talks, ', '') || coalesce(np || ' publicity, ', ''), ', ') AS expected,
+                   rtrim(CASE WHEN nv IS NULL THEN '' ELSE visits || ' visits, ' END || CASE WHEN nd IS NULL THEN '' ELSE round(days, 1) || ' days, ' END
+                         || CASE WHEN nt IS NULL THEN '' ELSE talks || ' talks, ' END || CASE WHEN np IS NULL THEN '' ELSE publicity || ' publicity, ' END, ', ') AS actual,
+                   'short of the ' || actor || '-' || target || ' standard (三到) from ' || ?2 || ' to ' || ?3
+                       || CASE WHEN share < 0.999 AND ?3 = ?5 THEN ', pro-rated for ' || CAST(round(share * ?4) AS INTEGER) || ' of ' || ?4 || ' days linked' ELSE '' END AS message,
+                   'link' AS subject_table, link_id AS subject_id
+            FROM due
+            WHERE met = 0
+            ORDER BY link_id
+            """)
+    }
+
+    /// The measure the visits check holds links to, one row per link active in the period with a
+    /// standard in force: `link_id, actor, target, actor_id, target_id, share` (of the year),
+    /// what was done (`visits, days, talks, publicity`), what is due pro-rated (`nv, nd, nt, np`,
+    /// NULL where the standard sets none) and `met` (1 when nothing falls short). Reports count
+    /// compliance from it, so they and the check cannot disagree. Parameters as a check's.
+    public static var visitMeasures: String {
         let share = D.activeShare("l", from: "?2", to: "?3", daysInYear: "?4")
         // a unit never links a household (link_unit_never_links_household)
         let pairs = [("cadre", "household"), ("cadre", "village"), ("unit", "village")]
@@ -28,8 +54,7 @@ extension Checks {
                 GROUP BY l.id
                 """
         }
-        return Check(name: "visits", title: "each link's visits, days, talks and publicity sessions against the standard, pro-rated (三到)",
-                     rules: ["visit_standard"], sql: """
+        return """
             WITH need AS MATERIALIZED (
                 SELECT actor, target,
                        max(CASE WHEN kind = 'visit' THEN min_count END) AS v, max(CASE WHEN kind = 'visit' THEN min_days END) AS d,
@@ -40,22 +65,9 @@ extension Checks {
                 SELECT done.*, CAST(round(need.v * share) AS INTEGER) AS nv, round(need.d * share, 1) AS nd,
                        CAST(round(need.t * share) AS INTEGER) AS nt, CAST(round(need.p * share) AS INTEGER) AS np
                 FROM done JOIN need USING (actor, target))
-            SELECT 'visits' AS "check", 'warning' AS severity,
-                   actor || ' ' || actor_id || ' ' || CASE actor WHEN 'cadre' THEN (SELECT name FROM cadre WHERE id = actor_id) ELSE (SELECT name FROM unit WHERE id = actor_id) END
-                       || ' → ' || target || ' ' || target_id || ' ' || CASE target WHEN 'household' THEN (SELECT head_name FROM household WHERE id = target_id) ELSE (SELECT name FROM village WHERE id = target_id) END AS subject,
-                   CASE target WHEN 'household' THEN (SELECT a.name || ' ' || v.name FROM household AS h JOIN village AS v ON v.id = h.village_id JOIN area AS a ON a.id = v.area_id WHERE h.id = target_id)
-                        ELSE (SELECT a.name FROM village AS v JOIN area AS a ON a.id = v.area_id WHERE v.id = target_id) END AS area,
-                   rtrim(coalesce(nv || ' visits, ', '') || coalesce(nd || ' days, ', '') || coalesce(nt || ' talks, ', '') || coalesce(np || ' publicity, ', ''), ', ') AS expected,
-                   rtrim(CASE WHEN nv IS NULL THEN '' ELSE visits || ' visits, ' END || CASE WHEN nd IS NULL THEN '' ELSE round(days, 1) || ' days, ' END
-                         || CASE WHEN nt IS NULL THEN '' ELSE talks || ' talks, ' END || CASE WHEN np IS NULL THEN '' ELSE publicity || ' publicity, ' END, ', ') AS actual,
-                   'short of the ' || actor || '-' || target || ' standard (三到) from ' || ?2 || ' to ' || ?3
-                       || CASE WHEN share < 0.999 AND ?3 = ?5 THEN ', pro-rated for ' || CAST(round(share * ?4) AS INTEGER) || ' of ' || ?4 || ' days linked' ELSE '' END AS message,
-                   'link' AS subject_table, link_id AS subject_id
-            FROM due
             -- days are summed as REAL: 2.3 + 2.3 + 1.3 is 5.8999999999999995, which meets 5.9
-            WHERE visits < nv OR round(days, 6) < nd OR talks < nt OR publicity < np
-            ORDER BY link_id
-            """)
+            SELECT due.*, CASE WHEN visits < nv OR round(days, 6) < nd OR talks < nt OR publicity < np THEN 0 ELSE 1 END AS met FROM due
+            """
     }
 
     /// 六项行动: each linked target against the minimums of action_minimum in force, counting the

@@ -27,6 +27,8 @@ public enum RuleBook {
              title: "least activities of the six actions per linked target and year (六项行动)"),
         Kind(name: "setting", table: "rule_setting", keys: ["name"], values: ["value"],
              title: "other numbers of the plan"),
+        Kind(name: "assessment", table: "assessment_rule", keys: ["item"], values: ["value"],
+             title: "weights and thresholds of the assessment of units and cadres (考核)"),
     ]
 
     public static func kind(_ name: String) throws -> Kind {
