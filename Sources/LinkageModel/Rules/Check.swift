@@ -29,6 +29,14 @@ public struct CheckPeriod: Sendable, Equatable {
     var arguments: [SQLValue] {
         [.text(asOf), .text(yearStart), .text(periodEnd), .integer(Int64(daysInYear)), .text(yearEnd)]
     }
+
+    /// `sql` (parameters ?1 … ?5 as a check's, then `extra` as ?6 …) with the values it uses.
+    public func bind(_ sql: String, extra: [SQLValue] = []) -> BoundSQL {
+        let all = arguments + extra
+        // SQLite counts parameters up to the highest one named; GRDB wants exactly that many.
+        let used = (1...all.count).last { sql.contains("?\($0)") } ?? 0
+        return BoundSQL(text: sql, arguments: Array(all.prefix(used)))
+    }
 }
 
 /// One rule of DOMAIN.md held against the register: an SQL statement whose rows are findings,
@@ -49,11 +57,7 @@ public struct Check: Sendable {
 
     public static let severities = ["error", "warning", "info"]
 
-    public func statement(_ period: CheckPeriod) -> BoundSQL {
-        // SQLite counts parameters up to the highest one named; GRDB wants exactly that many.
-        let used = (1...period.arguments.count).last { sql.contains("?\($0)") } ?? 0
-        return BoundSQL(text: sql, arguments: Array(period.arguments.prefix(used)))
-    }
+    public func statement(_ period: CheckPeriod) -> BoundSQL { period.bind(sql) }
 
     /// The statement with the period's values written in place of ?1 … ?5: to read, or to run in
     /// the sqlite3 shell.

@@ -1,0 +1,74 @@
+import GRDB
+import LinkageModel
+
+extension BuiltInReports {
+    /// 考核: Assessment's scores of units and cadres, with the weights in force shown, the
+    /// commended and the criticised (with their deadline).
+    static func assessment(_ c: ReportContext) throws -> Report {
+        try Assessment.requireRules(c.db, c.period)
+        let rules = try Assessment.rules(c.db, c.period)
+        let rows = try c.rows("""
+            SELECT x.* FROM (\(Assessment.sql)) AS x JOIN unit AS u ON u.name = x.unit
+            WHERE ?6 IS NULL OR u.area_id = ?6
+            """)
+        let pct = ValueFormat.percent(places: 0)
+        func line(_ r: Row) -> [SQLValue] {
+            [.integer(r["rank"]), .text(r["name"])] + (r["kind"] as String == "cadre" ? [.text(r["unit"])] : [])
+                + ["coverage", "quota", "visits", "outcomes"].map { SQLValue(r[$0] as DatabaseValue) }
+                + [SQLValue(r["satisfaction"] as DatabaseValue), SQLValue(r["score"] as DatabaseValue), .text(r["verdict"]), SQLValue(r["deadline"] as DatabaseValue)]
+        }
+        func columns(_ cadre: Bool) -> [ReportColumn] {
+            [ReportColumn("名次"), ReportColumn(cadre ? "干部" : "单位", format: .text)] + (cadre ? [ReportColumn("单位", format: .text)] : [])
+                + [ReportColumn("覆盖", format: pct), ReportColumn("联系方式", format: pct), ReportColumn("三到", format: pct), ReportColumn("成效", format: pct),
+                   ReportColumn("满意度", format: .decimal(places: 0)), ReportColumn("得分", format: .decimal(places: 1)),
+                   ReportColumn("结论", format: .text), ReportColumn("整改期限", format: .text)]
+        }
+        let units = rows.filter { $0["kind"] == "unit" }.map(line)
+        let cadres = rows.filter { $0["kind"] == "cadre" }.map(line)
+        let verdict = { (rows: [[SQLValue]], cadre: Bool, v: String) in rows.filter { $0[cadre ? 10 : 9] == .text(v) } }
+        let weights: [(String, String)] = [("weight_coverage", "覆盖 coverage"), ("weight_quota", "联系方式 quota"), ("weight_visits", "三到 visits"),
+                                           ("weight_outcomes", "成效 outcomes"), ("weight_satisfaction", "满意度 satisfaction")]
+        let ruleTable = ReportTable(title: "weights and thresholds in force (assessment_rule)", columns: [ReportColumn("item", format: .text), ReportColumn("value")],
+                                    rows: weights.map { [.text($0.1), .real(rules[$0.0] ?? 0)] } + [
+                                        [.text("pass_score 合格分"), .real(rules["pass_score"] ?? 0)],
+                                        [.text("satisfaction_floor 满意度底线"), .real(rules["satisfaction_floor"] ?? 0)],
+                                        [.text("commend_share 表彰比例"), .real(rules["commend_share"] ?? 0)],
+                                        [.text("deadline_days 整改天数"), .real(rules["deadline_days"] ?? 0)]])
+        let bands = stride(from: 0, to: 100, by: 10).map { $0 }
+        func band(_ rows: [[SQLValue]], _ scoreAt: Int) -> [Double] {
+            bands.map { b in Double(rows.filter { let s = $0[scoreAt].double; return s >= Double(b) && (s < Double(b + 10) || b == 90) }.count) }
+        }
+        let limit = 500
+        let commend = verdict(units, false, "commend").count + verdict(cadres, true, "commend").count
+        let criticise = verdict(units, false, "criticise").count + verdict(cadres, true, "criticise").count
+        return Report(title: "考核 Assessment", subtitle: c.subtitle, sections: [
+            ReportSection(title: "Headline", sheetName: "概要", blocks: [
+                .figures([
+                    KeyFigure("units scored", .integer(Int64(units.count)), format: .integer),
+                    KeyFigure("cadres scored", .integer(Int64(cadres.count)), format: .integer),
+                    KeyFigure("表彰 to commend", .integer(Int64(commend)), format: .integer, tone: .good),
+                    KeyFigure("批评 to criticise", .integer(Int64(criticise)), format: .integer, note: "deadline \(rules["deadline_days"].map { Int($0) } ?? 0) days", tone: criticise == 0 ? .good : .bad),
+                ]),
+                .table(ruleTable),
+            ]),
+            ReportSection(title: "Units", sheetName: "单位", blocks: [
+                .table(ReportTable(columns: columns(false), rows: units)),
+                .chart(ReportChart(.bar, title: "scores of units and cadres (count by band of 10)", categories: bands.map { $0 == 90 ? "90–100" : "\($0)–\($0 + 9)" },
+                                   series: [.init("单位", band(units, 8)), .init("干部", band(cadres, 9))], format: .integer)),
+            ]),
+            ReportSection(title: "To commend and to criticise", sheetName: "表彰与批评", blocks: [
+                .table(ReportTable(title: "表彰 units", columns: columns(false), rows: verdict(units, false, "commend"))),
+                .table(ReportTable(title: "批评 units, with the deadline to put it right", columns: columns(false), rows: verdict(units, false, "criticise"))),
+                .table(ReportTable(title: "表彰 cadres", columns: columns(true), rows: Array(verdict(cadres, true, "commend").prefix(limit)))),
+                .table(ReportTable(title: "批评 cadres, with the deadline to put it right", columns: columns(true),
+                                   rows: Array(verdict(cadres, true, "criticise").prefix(limit)), omitted: max(0, verdict(cadres, true, "criticise").count - limit))),
+            ]),
+            ReportSection(title: "Cadres", sheetName: "干部", blocks: [
+                .table(ReportTable(columns: columns(true), rows: Array(cadres.prefix(limit)), omitted: max(0, cadres.count - limit))),
+            ]),
+        ], notes: [
+            "Each part is a share from 0 to 1: coverage, the share of the quota held; quota, Σ min(held, quota) / Σ max(held, quota), so linking more than the quota costs as much as fewer; visits, the share of links meeting the pro-rated standard (the visits check's measure); outcomes, the share of linked households with 两不愁三保障 all met; satisfaction, the mean survey score of linked households in \(c.period.year).",
+            "Score = 100 × Σ weight × part / Σ weight, over the parts that have something to measure. Criticised: a score under pass_score or satisfaction under satisfaction_floor, with a deadline deadline_days after \(c.period.asOf). Commended: the best commend_share of each kind not criticised. docs/reports.md.",
+        ])
+    }
+}

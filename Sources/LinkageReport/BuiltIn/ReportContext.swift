@@ -1,0 +1,71 @@
+import GRDB
+import LinkageModel
+
+/// What a built-in report is asked for: the period (as a check's: ?1 … ?5 in its SQL), and an
+/// optional township or subdistrict (?6; NULL for the whole register), read in one transaction.
+public struct ReportContext {
+    public let db: Database
+    public let period: CheckPeriod
+    /// The area the report is limited to, or nil.
+    public let area: (id: Int64, name: String)?
+
+    public init(db: Database, period: CheckPeriod, area: (id: Int64, name: String)? = nil) {
+        self.db = db
+        self.period = period
+        self.area = area
+    }
+
+    /// Resolves `--area` (a township's or subdistrict's name or code), with the nearest names
+    /// when it is not found.
+    public static func area(_ db: Database, _ nameOrCode: String) throws -> (id: Int64, name: String) {
+        guard case .area(let id) = try MaterialSubject.area(db, nameOrCode: nameOrCode) else { fatalError("MaterialSubject.area gives an area") }
+        return (id, try String.fetchOne(db, sql: "SELECT name FROM area WHERE id = ?", arguments: [id]) ?? nameOrCode)
+    }
+
+    /// SQL: the village `v` lies in the report's area (every village without one).
+    static func inArea(_ v: String) -> String { "(?6 IS NULL OR \(v).area_id = ?6)" }
+
+    /// The rows of `sql`, whose parameters are a check's and ?6 the area.
+    func rows(_ sql: String) throws -> [Row] {
+        let bound = period.bind(sql, extra: [area.map { .integer($0.id) } ?? .null])
+        return try Row.fetchAll(db, sql: bound.text, arguments: StatementArguments(bound.arguments.map(\.databaseValue)))
+    }
+
+    /// The rows of `sql` as a table with `columns` (one per selected column, in order).
+    func table(_ title: String?, _ columns: [ReportColumn], _ sql: String, limit: Int? = nil) throws -> ReportTable {
+        let all = try rows(sql).map { row in (0..<columns.count).map { SQLValue(row[$0] as DatabaseValue) } }
+        let shown = limit.map { Array(all.prefix($0)) } ?? all
+        return ReportTable(title: title, columns: columns, rows: shown, omitted: all.count - shown.count)
+    }
+
+    /// "2012, as of 2012-06-30 · 太京镇"
+    var subtitle: String {
+        "\(period.year), as of \(period.asOf)" + (area.map { " · \($0.name)" } ?? "")
+    }
+
+    /// The findings of `check` in the report's area (by the finding's area text, which begins
+    /// with the township's name), in the check's order.
+    func findings(_ check: Check) throws -> [[SQLValue]] {
+        var out: [[SQLValue]] = []
+        try Checks.findings(db, [check], period) { row in
+            if let area, case .text(let text) = row[3], !(text == area.name || text.hasPrefix(area.name + " ")) { return }
+            out.append(row)
+        }
+        return out
+    }
+}
+
+extension SQLValue {
+    var double: Double {
+        switch self {
+        case .integer(let i): return Double(i)
+        case .real(let d): return d
+        default: return 0
+        }
+    }
+}
+
+/// A fraction of two counts, NULL when there is nothing to count.
+func share(_ part: SQLValue, _ whole: SQLValue) -> SQLValue {
+    whole.double == 0 ? .null : .real(part.double / whole.double)
+}
