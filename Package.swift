@@ -32,7 +32,8 @@ let package = Package(
             "CXlsxWriter", .product(name: "ZIPFoundation", package: "ZIPFoundation"), // import and export
             .product(name: "Crypto", package: "swift-crypto"), // SHA-256 of the audit log's hash chain
         ]),
-        .target(name: "LinkageReport", dependencies: ["LinkageModel", "CXlsxWriter", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "LinkageReport", dependencies: ["LinkageModel", "CXlsxWriter", .product(name: "GRDB", package: "GRDB.swift")],
+                resources: [.embedInCode("Style")]), // the HTML report's CSS, inlined into each report
         .target(name: "LinkageScripting", dependencies: [
             "LuaBridge", "LinkageModel", "LinkageReport", "CLua", // CLua: the row-streaming hot path pushes values directly
             .product(name: "GRDB", package: "GRDB.swift"),

@@ -24,3 +24,6 @@ ensure_packages() {
 ensure_packages pkg-config liblua5.4-dev lua5.4 libedit-dev libsqlite3-dev sqlite3
 ensure_packages libxlsxwriter-dev xlsx2csv   # XLSX export (CXlsxWriter); the tests read XLSX back with xlsx2csv
 ensure_packages python3   # the tests drive the console in a pseudo-terminal and write zip fixtures with it
+# The HTML report render tests: headless Chromium lays reports out at phone and desktop width and
+# prints them to PDF; Noto CJK gives it the Chinese glyphs the reports' font stack names first.
+ensure_packages chromium fonts-noto-cjk

@@ -1,0 +1,94 @@
+import LinkageModel
+
+/// A report as one self-contained HTML file: the CSS inline, each chart an inline SVG beside a
+/// table of its numbers, nothing loaded from anywhere else (no fonts, scripts or images), so the
+/// file can be mailed, opened offline on a phone, or printed on A4. The same report gives the same
+/// bytes: no dates, no generated ids. See docs/reports.md.
+public enum HTMLReport {
+    public static func render(_ report: Report) -> String {
+        var out = """
+        <!DOCTYPE html>
+        <html lang="zh-CN">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>\(esc(report.title))</title>
+        <style>
+        \(stylesheet)</style>
+        </head>
+        <body>
+        <main>
+        <header>
+        <h1>\(esc(report.title))</h1>
+
+        """
+        if let subtitle = report.subtitle { out += "<p class=\"subtitle\">\(esc(subtitle))</p>\n" }
+        out += "</header>\n"
+        for section in report.sections {
+            out += "<section>\n<h2>\(esc(section.title))</h2>\n"
+            for block in section.blocks { out += html(block) }
+            out += "</section>\n"
+        }
+        if !report.notes.isEmpty {
+            out += "<section class=\"notes\">\n<h2>说明</h2>\n<ol>\n"
+            out += report.notes.map { "<li>\(lines($0))</li>\n" }.joined()
+            out += "</ol>\n</section>\n"
+        }
+        return out + "</main>\n</body>\n</html>\n"
+    }
+
+    static let stylesheet = String(decoding: PackageResources.report_css, as: UTF8.self)
+
+    static func html(_ block: ReportBlock) -> String {
+        switch block {
+        case .text(let text):
+            return paragraphs(text).map { "<p>\(lines($0))</p>\n" }.joined()
+        case .figures(let figures):
+            return "<div class=\"figures\">\n" + figures.map(figure).joined() + "</div>\n"
+        case .table(let table):
+            return (table.title.map { "<h3>\(esc($0))</h3>\n" } ?? "") + html(table)
+        case .chart(let chart):
+            var numbers = chart.table
+            numbers.title = nil  // the figure's caption says it once
+            return "<figure class=\"chart\">\n<figcaption>\(esc(chart.title))</figcaption>\n<div class=\"chart-body\">\n"
+                + "<div class=\"chart-svg\">\(SVGChart.render(chart))</div>\n" + html(numbers) + "</div>\n</figure>\n"
+        }
+    }
+
+    static func figure(_ figure: KeyFigure) -> String {
+        let tone = figure.tone == .neutral ? "" : " \(figure.tone.rawValue)"
+        return "<div class=\"figure\(tone)\"><div class=\"label\">\(esc(figure.label))</div>"
+            + "<div class=\"value\">\(esc(ValueText.text(figure.value, figure.format)))</div>"
+            + (figure.note.map { "<div class=\"note\">\(esc($0))</div>" } ?? "") + "</div>\n"
+    }
+
+    /// A table in its scroll box; numbers right-aligned, totals in a `<tfoot>` set apart.
+    static func html(_ table: ReportTable) -> String {
+        let numeric = table.numericColumns
+        func row(_ cells: [String], tag: String) -> String {
+            "<tr>" + cells.enumerated().map { c, text in
+                "<\(tag)\(numeric[c] ? " class=\"num\"" : "")>\(esc(text))</\(tag)>"
+            }.joined() + "</tr>\n"
+        }
+        var out = "<div class=\"table-wrap\">\n<table>\n<thead>\n" + row(table.columns.map(\.name), tag: "th") + "</thead>\n<tbody>\n"
+        out += table.rows.map { row(table.cells($0), tag: "td") }.joined()
+        out += "</tbody>\n"
+        if let totals = table.totals { out += "<tfoot>\n" + row(table.cells(totals), tag: "td") + "</tfoot>\n" }
+        out += "</table>\n</div>\n"
+        if table.omitted > 0 { out += "<p class=\"omitted\">另有 \(ValueText.text(.integer(Int64(table.omitted)), .integer)) 行未列出。</p>\n" }
+        return out
+    }
+
+    /// Text split at blank lines.
+    static func paragraphs(_ text: String) -> [String] {
+        text.replacingOccurrences(of: "\r\n", with: "\n").components(separatedBy: "\n\n")
+            .map { $0.trimmingCharacters(in: .newlines) }.filter { !$0.isEmpty }
+    }
+
+    /// Escaped text whose line breaks stay line breaks.
+    static func lines(_ text: String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { esc(String($0)) }.joined(separator: "<br>")
+    }
+
+    static func esc(_ s: String) -> String { MarkupEscape.escaped(s) }
+}

@@ -1,0 +1,81 @@
+/// What `LayoutProbe.script` measured of a page in Chromium (`Chromium.layout(of:width:)`).
+struct PageLayout: Decodable {
+    /// The frame's width in CSS pixels, as the page saw it (`innerWidth`).
+    var viewportWidth: Int
+    /// How wide and tall the page's content is; wider than the viewport means it scrolls sideways.
+    var documentWidth: Int
+    var documentHeight: Int
+    /// Inline SVGs, and those of them drawn with no size or nothing in them.
+    var svgCount: Int
+    var emptySVGs: [String]
+    /// Elements whose content is wider than their box, other than the intended scroll boxes
+    /// (`.table-wrap`) and what is inside them.
+    var overflows: [String]
+    /// Boxes that stick out of their parent's box, and SVG text outside its SVG.
+    var outside: [String]
+    /// Everything the page fetched (performance entries): a self-contained page fetches nothing.
+    var resources: [String]
+    /// The `font-family` of the page's body, to see the CJK stack is in force.
+    var bodyFont: String
+    /// For each chart, whether its numbers table stands beside it (true) or under it (false).
+    var chartsBesideTables: [Bool]
+
+    /// All that is wrong, one line each; empty when the page lays out cleanly.
+    var problems: [String] {
+        var out: [String] = []
+        if documentWidth > viewportWidth { out.append("the page is \(documentWidth) px wide in a \(viewportWidth) px viewport") }
+        out += emptySVGs.map { "empty chart: \($0)" }
+        out += overflows.map { "overflows its box: \($0)" }
+        out += outside.map { "outside its parent: \($0)" }
+        out += resources.map { "loaded from outside the file: \($0)" }
+        return out
+    }
+}
+
+/// The script `Chromium.framed(_:width:height:probe:)` puts beside the page's iframe: on load it
+/// measures the page and writes the result (JSON for `PageLayout`) into the outer page, where
+/// `--dump-dom` prints it.
+enum LayoutProbe {
+    static let script = #"""
+    addEventListener('load', () => {
+      const w = document.getElementById('page').contentWindow, d = w.document;
+      const r = { viewportWidth: w.innerWidth, documentWidth: d.documentElement.scrollWidth,
+                  documentHeight: d.documentElement.scrollHeight, svgCount: 0, emptySVGs: [],
+                  overflows: [], outside: [], resources: [], bodyFont: w.getComputedStyle(d.body).fontFamily,
+                  chartsBesideTables: [] };
+      const name = e => e.tagName.toLowerCase()
+        + (typeof e.className === 'string' && e.className.trim() ? '.' + e.className.trim().split(/\s+/).join('.') : '')
+        + ' "' + (e.textContent || '').trim().slice(0, 30) + '"';
+      const box = b => '[' + [b.left, b.top, b.right, b.bottom].map(Math.round).join(',') + ']';
+      const sticksOut = (b, p) => b.width > 0 && (b.left < p.left - 1 || b.right > p.right + 1 || b.top < p.top - 1 || b.bottom > p.bottom + 1);
+      const scrollBox = '.table-wrap';
+      for (const e of d.body.querySelectorAll('*')) {
+        if (e.ownerSVGElement) continue;                                   // inside an SVG: below
+        if (e.parentElement.closest(scrollBox)) continue;                  // inside a scroll box: may be wide
+        if (!e.matches(scrollBox) && e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1)
+          r.overflows.push(name(e) + ' ' + e.scrollWidth + ' > ' + e.clientWidth);
+        const b = e.getBoundingClientRect(), p = e.parentElement.getBoundingClientRect();
+        if (sticksOut(b, p)) r.outside.push(name(e) + ' ' + box(b) + ' in ' + box(p));
+      }
+      for (const svg of d.querySelectorAll('svg')) {
+        r.svgCount++;
+        const s = svg.getBoundingClientRect();
+        if (s.width < 10 || s.height < 10 || !svg.querySelector('rect, path, circle, text')) r.emptySVGs.push(name(svg));
+        for (const t of svg.querySelectorAll('text')) {
+          const b = t.getBoundingClientRect();
+          if (sticksOut(b, s)) r.outside.push('svg text "' + t.textContent.slice(0, 30) + '" ' + box(b) + ' in ' + box(s));
+        }
+      }
+      for (const c of d.querySelectorAll('.chart-body')) {
+        const svg = c.querySelector('svg').getBoundingClientRect(), table = c.querySelector('table').getBoundingClientRect();
+        r.chartsBesideTables.push(table.left >= svg.right && table.top < svg.bottom);
+      }
+      for (const win of [window, w]) for (const e of win.performance.getEntriesByType('resource')) r.resources.push(e.name);
+      const out = document.createElement('script');
+      out.type = 'application/json';
+      out.id = 'layout-result';
+      out.textContent = JSON.stringify(r).replace(/</g, '\\u003c');
+      document.body.appendChild(out);
+    });
+    """#
+}
