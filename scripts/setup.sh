@@ -23,6 +23,7 @@ ensure_packages() {
 # What building and testing linkage needs.
 ensure_packages pkg-config liblua5.4-dev lua5.4 libedit-dev libsqlite3-dev sqlite3
 ensure_packages libxlsxwriter-dev xlsx2csv   # XLSX export (CXlsxWriter); the tests read XLSX back with xlsx2csv
+ensure_packages python3-openpyxl   # the XLSX tests read cell types, number formats and panes back with openpyxl (Debian's /usr/bin/python3)
 ensure_packages python3   # the tests drive the console in a pseudo-terminal and write zip fixtures with it
 # The HTML report render tests: headless Chromium lays reports out at phone and desktop width and
 # prints them to PDF; Noto CJK gives it the Chinese glyphs the reports' font stack names first.

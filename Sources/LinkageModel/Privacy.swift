@@ -8,6 +8,12 @@ public enum Privacy {
         return text.withUTF8 { bytes in mask(bytes).map { String(decoding: $0, as: UTF8.self) } } ?? text
     }
 
+    /// A value with its text masked; numbers and NULL as they are.
+    public static func mask(_ value: SQLValue) -> SQLValue {
+        if case .text(let s) = value { return .text(mask(s)) }
+        return value
+    }
+
     /// The masked bytes, or nil when there is nothing to mask. Works on bytes, so text that is not
     /// valid UTF-8 is masked too and otherwise left as it was.
     public static func mask(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8]? {

@@ -68,10 +68,10 @@ struct CheckCommand: ParsableCommand {
         let summary: CheckSummary
         do {
             switch format {
-            case .csv?, .json?:
+            case .csv?, .json?, .xlsx?:
                 // Row by row: memory stays flat however many findings a province has.
                 summary = try ReadOnlyOutput.stream(to: output) { handle in
-                    let writer = RowWriter(format == .json ? .json : .csv(bom: false, rawCells: false), columns: Check.columns, mask: !showPII, to: handle)
+                    let writer = try streamedRows(format!, columns: Check.columns, to: handle, path: output, sheetName: "findings", mask: !showPII)
                     let summary = try register.queue.read { db in try Checks.findings(db, checks, period, minSeverity: severity) { try writer.write($0) } }
                     try writer.finish()
                     return summary
@@ -84,7 +84,7 @@ struct CheckCommand: ParsableCommand {
                 case (nil, _): print(Exporter.text(table), terminator: "")
                 case (let f?, let path?): try Exporter.write(table, format: f, to: path, sheetName: "findings", protecting: protected)
                 case (.markdown?, nil): print(Exporter.markdown(table), terminator: "")
-                default: throw Failure.input("xlsx is a file format; give -o FILE.xlsx")
+                default: break   // csv, json and xlsx are streamed above
                 }
             }
         } catch let e as QueryError {

@@ -55,7 +55,7 @@ struct ExportCommand: ParsableCommand {
         let format = try chosenFormat()
         let query = try statement()
         let (register, registerFiles) = try database.openReadOnly(writingTo: output)
-        if format == .csv || format == .json { return try stream(format, query, register) }
+        if format != .markdown { return try stream(format, query, register) }
         var rows: ExportTable
         do {
             rows = try register.queue.read { db in
@@ -82,7 +82,7 @@ struct ExportCommand: ParsableCommand {
                 case .csv: FileHandle.standardOutput.write(Exporter.csv(rows, bom: bom, rawCells: rawCells))
                 case .json: print(Exporter.json(rows), terminator: "")
                 case .markdown: print(Exporter.markdown(rows), terminator: "")
-                case .xlsx: throw Failure.input("xlsx is a file format; give -o FILE.xlsx")
+                case .xlsx: break   // streamed
                 }
             }
         } catch let e as ExchangeError {
@@ -90,22 +90,23 @@ struct ExportCommand: ParsableCommand {
         }
     }
 
-    /// CSV and JSON are written as rows are read: memory stays flat whatever the row count.
+    /// CSV, JSON and XLSX are written as rows are read: memory stays flat whatever the row count.
     func stream(_ format: ExportFormat, _ query: (sql: String, arguments: [SQLValue]), _ register: Register) throws {
         let rows: Int
         do {
             rows = try ReadOnlyOutput.stream(to: output) { handle -> Int in
                 try register.queue.read { db -> Int in
-                    func writer(_ columns: [String]) -> RowWriter {
-                        RowWriter(format == .json ? .json : .csv(bom: bom, rawCells: rawCells), columns: columns, mask: !options.showPII, to: handle)
+                    func writer(_ columns: [String]) throws -> any RowSink {
+                        try streamedRows(format, columns: columns, to: handle, path: output, sheetName: table ?? check ?? "query",
+                                         mask: !options.showPII, bom: bom, rawCells: rawCells)
                     }
                     if let check, let rule = Checks.named(check) {
-                        let w = writer(Check.columns)
+                        let w = try writer(Check.columns)
                         try Checks.findings(db, [rule], try CheckPeriod(year: year, asOf: asOf)) { try w.write($0) }
                         try w.finish()
                         return w.rows
                     }
-                    let w = try ExportTable.stream(db, sql: query.sql, arguments: query.arguments) { columns in writer(columns) }
+                    let w = try ExportTable.stream(db, sql: query.sql, arguments: query.arguments) { columns in try writer(columns) }
                     return w.rows
                 }
             }

@@ -21,10 +21,10 @@ public struct ExportTable: Sendable {
 
     /// Streams the rows of a SELECT into the writer `make` gives for its columns, one row at a
     /// time, and finishes it.
-    public static func stream(_ db: Database, sql: String, arguments: [SQLValue] = [], into make: ([String]) -> RowWriter) throws -> RowWriter {
+    public static func stream(_ db: Database, sql: String, arguments: [SQLValue] = [], into make: ([String]) throws -> any RowSink) throws -> any RowSink {
         let statement = try readingStatement(db, sql)
         let columns = statement.columnNames
-        let writer = make(columns)
+        let writer = try make(columns)
         let cursor = try Row.fetchCursor(statement, arguments: StatementArguments(arguments.map(\.databaseValue)))
         while let row = try cursor.next() { try writer.write((0..<columns.count).map { SQLValue(row[$0] as DatabaseValue) }) }
         try writer.finish()
@@ -43,7 +43,7 @@ public struct ExportTable: Sendable {
     /// Resident IDs and mobile numbers masked in every text value (Privacy.mask), as linkage
     /// prints them unless asked to show personal data.
     public func masked() -> ExportTable {
-        ExportTable(columns: columns, rows: rows.map { $0.map { if case .text(let s) = $0 { return .text(Privacy.mask(s)) } else { return $0 } } })
+        ExportTable(columns: columns, rows: rows.map { $0.map(Privacy.mask) })
     }
 }
 

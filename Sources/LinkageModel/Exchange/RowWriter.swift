@@ -3,7 +3,7 @@ import Foundation
 /// Writes rows as they are read, as CSV or JSON, to a sink in 64 KB pieces: an export holds one
 /// row at a time, whatever the row count. `Exporter.csv` and `Exporter.json` write whole tables
 /// through it, so streaming and whole-table output are the same bytes.
-public final class RowWriter {
+public final class RowWriter: RowSink {
     public enum Format: Sendable { case csv(bom: Bool, rawCells: Bool), json }
 
     private let format: Format
@@ -31,7 +31,7 @@ public final class RowWriter {
     }
 
     public func write(_ row: [SQLValue]) throws {
-        let row = mask ? row.map { if case .text(let s) = $0 { return .text(Privacy.mask(s)) } else { return $0 } } : row
+        let row = mask ? row.map(Privacy.mask) : row
         switch format {
         case .csv(_, let rawCells):
             buffer += CSV.text([row.map { value in
