@@ -83,6 +83,13 @@ final class DatabaseModule {
             n += 1
             lua_rawseti(L, -2, n)
         }
+        // The list keeps the statement's column order, for printing, export.* and report tables.
+        lua_createtable(L, 0, 2)
+        lua_pushboolean(L, 1)
+        lua_setfield(L, -2, "__rows")
+        lua_pushvalue(L, names)
+        lua_setfield(L, -2, "__columns")
+        lua_setmetatable(L, -2)
         return 1
     }
 

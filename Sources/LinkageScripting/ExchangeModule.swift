@@ -58,7 +58,7 @@ final class ExchangeModule {
         }
         var columns: [String]?
         if case .array(let list) = options["columns"] { columns = list.compactMap(\.stringValue) }
-        var table = try rows(call, columns: columns)
+        var table = try queries.rowsTable(call, at: 1, columns: columns)
         if !showPII { table = table.masked() }
         func flag(_ key: String) -> Bool { if case .boolean(true) = options[key] { return true }; return false }
         let bom = flag("bom"), rawCells = flag("raw_cells")
@@ -74,30 +74,6 @@ final class ExchangeModule {
             return call.returning(.integer(Int64(table.rows.count)))
         }
         return call.returning(.string(format == .json ? Exporter.json(table) : Exporter.markdown(table)))
-    }
-
-    /// The rows of argument 1: a query, run now, or a list of tables.
-    private func rows(_ call: LuaCall, columns wanted: [String]?) throws -> ExportTable {
-        if let q = call.stack.object(at: 1, metatable: QueryObject.luaClass.name, as: QueryObject.self) {
-            let sql = try SQLGenerator(schema: queries.schema, query: q.query).select()
-            var table = try ExportTable.query(queries.db, sql: sql.text, arguments: sql.arguments)
-            if let wanted { table = try select(table, wanted) }
-            return table
-        }
-        guard call.type(1) == LUA_TTABLE else {
-            throw call.argumentError(1, "rows expected: a query such as households:where{ … } or a list of tables, got \(call.stack.typeName(at: 1))")
-        }
-        return try queries.exportTable(call, listAt: 1, columns: wanted)
-    }
-
-    private func select(_ table: ExportTable, _ columns: [String]) throws -> ExportTable {
-        let indexes = try columns.map { c -> Int in
-            guard let i = table.columns.firstIndex(of: c) else {
-                throw LuaRuntimeError("columns: the query has no column '\(c)'; its columns are \(table.columns.joined(separator: ", "))")
-            }
-            return i
-        }
-        return ExportTable(columns: columns, rows: table.rows.map { row in indexes.map { row[$0] } })
     }
 
     private func kind(_ v: LuaValue) -> String {

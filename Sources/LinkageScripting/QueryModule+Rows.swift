@@ -5,6 +5,27 @@ import LuaBridge
 /// A Lua list of rows as an `ExportTable`: what export.* writes when given records, db.query
 /// rows or a material (a contact card or a linkage log), and what a material prints.
 extension QueryModule {
+    /// The rows of argument `index` as a table: a query, run now, or a list of tables; with
+    /// `wanted`, only those columns, in that order. What export.* and report tables read.
+    func rowsTable(_ call: LuaCall, at index: Int32, columns wanted: [String]?) throws -> ExportTable {
+        if let q = call.stack.object(at: index, metatable: QueryObject.luaClass.name, as: QueryObject.self) {
+            let sql = try SQLGenerator(schema: schema, query: q.query).select()
+            let table = try ExportTable.query(db, sql: sql.text, arguments: sql.arguments)
+            guard let wanted else { return table }
+            let indexes = try wanted.map { c -> Int in
+                guard let i = table.columns.firstIndex(of: c) else {
+                    throw LuaRuntimeError("columns: the query has no column '\(c)'; its columns are \(table.columns.joined(separator: ", "))")
+                }
+                return i
+            }
+            return ExportTable(columns: wanted, rows: table.rows.map { row in indexes.map { row[$0] } })
+        }
+        guard call.type(index) == LUA_TTABLE else {
+            throw call.argumentError(index, "rows expected: a query such as households:where{ … } or a list of tables, got \(call.stack.typeName(at: index))")
+        }
+        return try exportTable(call, listAt: index, columns: wanted)
+    }
+
     /// The rows of the list at `index`. Columns: `wanted`; else those a material declares
     /// (`__columns` of the list's metatable); else a record's table's; else the keys found, in the
     /// order of the table whose columns they are.

@@ -15,12 +15,7 @@ final class RulesModule {
     }
 
     func install(in lua: LuaState) throws {
-        let stack = lua.stack
-        let base = stack.top
-        func f(_ name: String, _ body: @escaping LuaFunction) -> LuaValue {
-            stack.push(function: body, name: name)
-            return .reference(LuaReferenceBox.take(lua.L))
-        }
+        let f = queries.primitive
         let primitives: [String: LuaValue] = [
             "columns": .array(Check.columns.map { .string($0) }),
             "checks": .array(Checks.all.map { .dictionary(["name": .string($0.name), "title": .string($0.title)]) }),
@@ -66,10 +61,7 @@ final class RulesModule {
             },
             "as_of": f("as_of") { [self] call in call.returning(.string(self.queries.asOf)) },
         ]
-        try lua.load(String(decoding: PackageResources.rules_lua, as: UTF8.self), chunkName: "=(linkage rules)")
-        stack.push(.dictionary(primitives))
-        try lua.callOnStack(nargs: 1)
-        stack.top = base
+        try lua.runEmbedded(PackageResources.rules_lua, chunkName: "=(linkage rules)", arguments: [.value(.dictionary(primitives))])
     }
 
     /// Without a year or a day, the session's day (linkage.as_of) and its year.

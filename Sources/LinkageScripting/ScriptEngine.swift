@@ -35,6 +35,7 @@ public final class ScriptEngine {
         try AssignModule(queries: queries).install(in: lua) // assign.*: proposals of links
         try ExchangeModule(queries: queries, showPII: showPII, writes: writes).install(in: lua) // export.* and import.check
         try RulesModule(queries: queries).install(in: lua) // check.* and rules.*
+        try ReportModule(queries: queries, showPII: showPII, writes: writes).install(in: lua) // report.*
         PrivacyModule.install(in: lua, showPII: showPII)
         try TextModule.install(in: lua, schema: queries.schema) // after the query prelude: one width, Swift's
         if safe { try SafeMode.install(in: lua, policy: writes) }

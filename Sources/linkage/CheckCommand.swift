@@ -19,11 +19,7 @@ struct CheckCommand: ParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
-    @Option(name: .long, help: ArgumentHelp("The year whose visits and activities count (default: the year of --as-of).", valueName: "year"))
-    var year: Int?
-
-    @Option(name: .customLong("as-of"), help: ArgumentHelp("The day links and quotas are taken on (default: the end of --year, else today).", valueName: "date"))
-    var asOf: String?
+    @OptionGroup var dates: PeriodOptions
 
     @Option(name: .long, parsing: .upToNextOption, help: ArgumentHelp("Run only these checks (\(Checks.all.map(\.name).joined(separator: ", "))); commas or spaces.", valueName: "check"))
     var only: [String] = []
@@ -48,7 +44,7 @@ struct CheckCommand: ParsableCommand {
         let format = try chosenFormat()
         if sql {
             do {
-                let period = try CheckPeriod(year: year, asOf: asOf)
+                let period = try dates.period()
                 for check in try Checks.select(names) {
                     print("-- \(check.name): \(check.title)\n\(check.inlineSQL(period));\n")
                 }
@@ -60,7 +56,7 @@ struct CheckCommand: ParsableCommand {
         let (register, protected) = try database.openReadOnly(writingTo: output)
         let period: CheckPeriod, checks: [Check]
         do {
-            period = try CheckPeriod(year: year, asOf: asOf)
+            period = try dates.period()
             checks = try Checks.select(names)
         } catch let e as QueryError {
             throw Failure.input(e.message)

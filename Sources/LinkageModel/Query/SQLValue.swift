@@ -17,6 +17,15 @@ public enum SQLValue: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var isNull: Bool { self == .null }
+
+    /// An integer or a real as a Double; nil for text, blobs and NULL.
+    public var number: Double? {
+        switch self {
+        case .integer(let i): return Double(i)
+        case .real(let d): return d
+        default: return nil
+        }
+    }
 }
 
 import Foundation

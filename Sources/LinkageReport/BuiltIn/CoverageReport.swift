@@ -62,7 +62,8 @@ extension BuiltInReports {
             ])]),
             ReportSection(title: "By township and subdistrict", sheetName: "分乡镇", blocks: [
                 .table(ReportTable(columns: columns, rows: table, totals: totals)), .chart(chart)]),
-            ReportSection(title: "Not covered", sheetName: "未覆盖", blocks: [.table(list)]),
+            ReportSection(title: "Not covered", sheetName: "未覆盖",
+                          blocks: [uncovered.isEmpty ? .text("None: every poor village, community and household is covered on \(c.period.asOf).") : .table(list)]),
         ], notes: [
             "A household is covered (全面覆盖) when a cadre is linked to it on the day, or it has met the target: exited (脱贫) and 两不愁三保障 all met (不脱钩). docs/rules.md.",
             "A poor village or community is covered when a unit or a leader is linked to it on the day.",

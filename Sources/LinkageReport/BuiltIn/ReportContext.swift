@@ -56,13 +56,8 @@ public struct ReportContext {
 }
 
 extension SQLValue {
-    var double: Double {
-        switch self {
-        case .integer(let i): return Double(i)
-        case .real(let d): return d
-        default: return 0
-        }
-    }
+    /// A number for sums and shares; 0 for NULL and text.
+    var double: Double { number ?? 0 }
 }
 
 /// A fraction of two counts, NULL when there is nothing to count.

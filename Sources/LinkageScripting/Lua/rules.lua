@@ -5,11 +5,11 @@ local P = ...
 
 local severities = { error = 1, warning = 2, info = 3 }
 
--- Calls a primitive and raises its error at the script's line, not at this file's: `level` is
--- how far up the script is from the function that calls this (2: its caller).
-local function call(level, f, ...)
+-- Calls a primitive. Its errors already name the script's line (the bridge skips linkage's own
+-- chunks), so they are raised again as they are.
+local function call(f, ...)
   local r = table.pack(pcall(f, ...))
-  if not r[1] then error(r[2], level + 1) end
+  if not r[1] then error(r[2], 0) end
   return table.unpack(r, 2, r.n)
 end
 
@@ -40,7 +40,7 @@ local function run(names, opts, fname)
   local year, day
   for _, name in ipairs(names) do
     local found
-    found, year, day = call(3, P.run, name, opts.year, opts.as_of)
+    found, year, day = call(P.run, name, opts.year, opts.as_of)
     for _, f in ipairs(found) do
       if severities[f.severity] <= floor then out[#out + 1] = setmetatable(f, finding_mt) end
     end
@@ -110,14 +110,14 @@ end
 function rules.get(kind, opts)
   kind_of(kind, "rules.get")
   local day = type(opts) == "string" and opts or (type(opts) == "table" and opts.as_of) or P.as_of()
-  local rows = call(2, P.rows, kind, day)
+  local rows = call(P.rows, kind, day)
   return rule_rows(kind, rows)
 end
 
 --- rules.history(kind) --> every row, past and future, with valid_from and valid_until
 function rules.history(kind)
   kind_of(kind, "rules.history")
-  local rows = call(2, P.rows, kind, nil)
+  local rows = call(P.rows, kind, nil)
   return rule_rows(kind, rows)
 end
 
@@ -129,7 +129,7 @@ function rules.set(kind, fields)
   end
   local f, from, note = {}, fields.from, fields.note
   for k, v in pairs(fields) do if k ~= "from" and k ~= "note" then f[k] = v end end
-  local id = call(2, P.set, kind, f, from, note)
+  local id = call(P.set, kind, f, from, note)
   return id
 end
 
@@ -141,7 +141,7 @@ function rules.stop(kind, fields)
   end
   local f = {}
   for k, v in pairs(fields) do if k ~= "on" then f[k] = v end end
-  call(2, P.stop, kind, f, fields.on)
+  call(P.stop, kind, f, fields.on)
 end
 
 --- rules.kinds() --> { { name, table, title, keys, values }, … }
