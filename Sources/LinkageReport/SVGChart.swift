@@ -147,6 +147,7 @@ public enum SVGChart {
                 let tip = "\(chart.categories[i]) · \(series.name): " + ValueText.text(.real(v), chart.format)
                 points += "<circle cx=\"\(n(x(i)))\" cy=\"\(n(y(v)))\" r=\"3\" fill=\"\(color(s))\"><title>\(MarkupEscape.escaped(tip))</title></circle>"
             }
+            guard !path.isEmpty else { continue }
             body += "<g class=\"series\"><path d=\"\(path)\" fill=\"none\" stroke=\"\(color(s))\" stroke-width=\"2\"\(dash(s))/>\(points)</g>"
         }
         return svg(chart, height: bottom + 26, body: body)

@@ -25,7 +25,7 @@ final class HTMLRenderTests: XCTestCase {
         XCTAssertLessThan(seconds, 60, "the render check should take well under a minute")
     }
 
-    /// The probe itself: a page that does overflow is caught, so a clean result means something.
+    /// The probe itself: a page that overflows and fetches is caught, so a clean result means something.
     func testTheProbeFindsAPageThatOverflows() throws {
         var chromium = try Chromium.required()
         defer { chromium.cleanUp() }
@@ -33,6 +33,7 @@ final class HTMLRenderTests: XCTestCase {
             <!DOCTYPE html><html><head><meta charset="utf-8"></head><body>
             <div style="width:600px">太宽的盒子</div><p style="width:100px;white-space:nowrap">一行很长很长很长很长很长的文字</p>
             <svg width="100" height="40"><rect width="10" height="10"/><text x="60" y="20">超出图表的文字</text></svg>
+            <img src="http://linkage.invalid/logo.png" alt="">
             </body></html>
             """
         let layout = try chromium.layout(of: bad, width: 390)
@@ -41,5 +42,6 @@ final class HTMLRenderTests: XCTestCase {
         XCTAssertTrue(layout.outside.contains { $0.hasPrefix("div") }, "\(layout.outside)")
         XCTAssertTrue(layout.outside.contains { $0.hasPrefix("svg text") }, "\(layout.outside)")
         XCTAssertTrue(layout.overflows.contains { $0.hasPrefix("p") }, "\(layout.overflows)")
+        XCTAssertEqual(layout.resources, ["http://linkage.invalid/logo.png"], "a fetch is seen even when it fails")
     }
 }
