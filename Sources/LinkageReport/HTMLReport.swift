@@ -50,8 +50,9 @@ public enum HTMLReport {
         case .chart(let chart):
             var numbers = chart.table
             numbers.title = nil  // the figure's caption says it once
+            // A chart of no category says so in its picture; an empty table beside it adds nothing.
             return "<figure class=\"chart\">\n<figcaption>\(esc(chart.title))</figcaption>\n<div class=\"chart-body\">\n"
-                + "<div class=\"chart-svg\">\(SVGChart.render(chart))</div>\n" + html(numbers) + "</div>\n</figure>\n"
+                + "<div class=\"chart-svg\">\(SVGChart.render(chart))</div>\n" + (chart.categories.isEmpty ? "" : html(numbers)) + "</div>\n</figure>\n"
         }
     }
 
@@ -65,15 +66,15 @@ public enum HTMLReport {
     /// A table in its scroll box; numbers right-aligned, totals in a `<tfoot>` set apart.
     static func html(_ table: ReportTable) -> String {
         let numeric = table.numericColumns
-        func row(_ cells: [String], tag: String) -> String {
+        func row(_ cells: [String], header: Bool = false) -> String {
             "<tr>" + cells.enumerated().map { c, text in
-                "<\(tag)\(numeric[c] ? " class=\"num\"" : "")>\(esc(text))</\(tag)>"
+                (header ? "<th scope=\"col\"" : "<td") + (numeric[c] ? " class=\"num\">" : ">") + esc(text) + (header ? "</th>" : "</td>")
             }.joined() + "</tr>\n"
         }
-        var out = "<div class=\"table-wrap\">\n<table>\n<thead>\n" + row(table.columns.map(\.name), tag: "th") + "</thead>\n<tbody>\n"
-        out += table.rows.map { row(table.cells($0), tag: "td") }.joined()
+        var out = "<div class=\"table-wrap\">\n<table>\n<thead>\n" + row(table.columns.map(\.name), header: true) + "</thead>\n<tbody>\n"
+        out += table.rows.map { row(table.cells($0)) }.joined()
         out += "</tbody>\n"
-        if let totals = table.totals { out += "<tfoot>\n" + row(table.cells(totals), tag: "td") + "</tfoot>\n" }
+        if let totals = table.totals { out += "<tfoot>\n" + row(table.cells(totals)) + "</tfoot>\n" }
         out += "</table>\n</div>\n"
         if table.omitted > 0 { out += "<p class=\"omitted\">另有 \(ValueText.text(.integer(Int64(table.omitted)), .integer)) 行未列出。</p>\n" }
         return out

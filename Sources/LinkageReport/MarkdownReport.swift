@@ -31,7 +31,7 @@ public enum MarkdownReport {
         case .table(let table):
             return markdown(table)
         case .chart(let chart):
-            return markdown(chart.table)
+            return chart.categories.isEmpty ? ["**" + inline(chart.title) + "**", "无数据"] : markdown(chart.table)
         }
     }
 

@@ -32,7 +32,7 @@ public enum SVGChart {
     /// The drawing's width in user units (CSS pixels when not scaled); the height follows the data.
     public static let width = 440.0
     static let margin = 4.0
-    static let fontSize = 12.0
+    static let fontSize = 13.0
 
     /// The chart as one `<svg>` element.
     public static func render(_ chart: ReportChart) -> String {
@@ -113,7 +113,7 @@ public enum SVGChart {
         let axis = ValueAxis(low: min(0, values.min() ?? 0), high: max(0, values.max() ?? 0), wholeNumbers: wholeNumbers(chart))
         let tickLabels = axis.ticks.map { axis.label($0, chart.format) }
         let (legendMarkup, legendHeight) = legend(chart.series, lines: true)
-        let top = margin + legendHeight + 6
+        let top = margin + legendHeight + 8  // room above the top tick's label
         let bottom = top + 200
         let x0 = margin + (tickLabels.map { textWidth($0) }.max() ?? 0) + 8
         let x1 = width - margin - 8
@@ -147,6 +147,7 @@ public enum SVGChart {
                 let tip = "\(chart.categories[i]) · \(series.name): " + ValueText.text(.real(v), chart.format)
                 points += "<circle cx=\"\(n(x(i)))\" cy=\"\(n(y(v)))\" r=\"3\" fill=\"\(color(s))\"><title>\(MarkupEscape.escaped(tip))</title></circle>"
             }
+            guard !path.isEmpty else { continue }
             body += "<g class=\"series\"><path d=\"\(path)\" fill=\"none\" stroke=\"\(color(s))\" stroke-width=\"2\"\(dash(s))/>\(points)</g>"
         }
         return svg(chart, height: bottom + 26, body: body)
@@ -159,7 +160,9 @@ public enum SVGChart {
     static func legend(_ series: [ReportChart.Series], lines: Bool) -> (String, Double) {
         guard series.count > 1 else { return ("", 0) }
         var out = "<g class=\"legend\">"
-        var x = margin, y = margin
+        // Rows 18 units apart, the first a little down: a Chinese font's text box is about 1.45 em
+        // tall, and half of it must stay inside the drawing above the row's middle.
+        var x = margin, y = margin + 4
         for (s, item) in series.enumerated() {
             let name = fit(item.name, width * 0.6)
             let itemWidth = 20 + textWidth(name) + 14

@@ -13,7 +13,7 @@ final class HTMLReportTests: XCTestCase {
         XCTAssertTrue(html.hasPrefix("<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"))
         XCTAssertTrue(html.contains("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"))
         XCTAssertTrue(html.contains("<style>") && html.contains("@page { size: A4;") && html.contains("\"Noto Sans CJK SC\""))
-        XCTAssertEqual(html.components(separatedBy: "<svg ").count - 1, 3)
+        XCTAssertEqual(html.components(separatedBy: "<svg ").count - 1, 7)
     }
 
     func testTextIsEscapedEverywhere() {
@@ -57,7 +57,7 @@ final class HTMLReportTests: XCTestCase {
             <div class="table-wrap">
             <table>
             <thead>
-            <tr><th>乡镇</th><th class="num">户数</th></tr>
+            <tr><th scope="col">乡镇</th><th scope="col" class="num">户数</th></tr>
             </thead>
             <tbody>
             <tr><td>太京镇</td><td class="num">1,200</td></tr>
@@ -72,7 +72,7 @@ final class HTMLReportTests: XCTestCase {
             """), html)
         let figure = html[html.range(of: "<figure class=\"chart\">")!.lowerBound...]
         XCTAssertTrue(figure.hasPrefix("<figure class=\"chart\">\n<figcaption>历年</figcaption>\n<div class=\"chart-body\">\n<div class=\"chart-svg\"><svg "))
-        XCTAssertTrue(figure.contains("</svg></div>\n<div class=\"table-wrap\">\n<table>\n<thead>\n<tr><th></th><th class=\"num\">户</th></tr>"))
+        XCTAssertTrue(figure.contains("</svg></div>\n<div class=\"table-wrap\">\n<table>\n<thead>\n<tr><th scope=\"col\"></th><th scope=\"col\" class=\"num\">户</th></tr>"))
         // The notes come last, after every section.
         XCTAssertTrue(html.hasSuffix("<section class=\"notes\">\n<h2>说明</h2>\n<ol>\n<li>口径说明</li>\n</ol>\n</section>\n</main>\n</body>\n</html>\n"))
     }

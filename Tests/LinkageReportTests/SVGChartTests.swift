@@ -104,6 +104,9 @@ final class SVGChartTests: XCTestCase {
         let path = missing.firstMatch(of: #/<path d="([^"]*)"/#)!.1
         XCTAssertEqual(path.filter { $0 == "M" }.count, 2, "a missing value breaks the line: \(path)")
         XCTAssertEqual(missing.matches(of: #/<circle /#).count, 2)
+        let allMissing = SVGChart.render(ReportChart(.line, title: "t", categories: ["1", "2"], series: [.init("x", [.nan])]))
+        XCTAssertFalse(allMissing.contains("<path"), "a series with no value draws no empty path")
+        XCTAssertEqual(tickLabels(allMissing), ["0", "1"])
 
         let towns = SampleDocuments.townships(40)
         let many = SVGChart.render(ReportChart(.bar, title: "t", categories: towns, series: [.init("x", towns.indices.map(Double.init))]))

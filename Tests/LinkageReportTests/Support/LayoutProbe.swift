@@ -17,7 +17,7 @@ struct PageLayout: Decodable {
     var resources: [String]
     /// The `font-family` of the page's body, to see the CJK stack is in force.
     var bodyFont: String
-    /// For each chart, whether its numbers table stands beside it (true) or under it (false).
+    /// For each chart with a table, whether the table stands beside it (true) or under it (false).
     var chartsBesideTables: [Bool]
 
     /// All that is wrong, one line each; empty when the page lays out cleanly.
@@ -67,6 +67,7 @@ enum LayoutProbe {
         }
       }
       for (const c of d.querySelectorAll('.chart-body')) {
+        if (!c.querySelector('table')) continue;
         const svg = c.querySelector('svg').getBoundingClientRect(), table = c.querySelector('table').getBoundingClientRect();
         r.chartsBesideTables.push(table.left >= svg.right && table.top < svg.bottom);
       }

@@ -18,7 +18,7 @@ enum SampleDocuments {
     /// Everything a report can hold, at its largest: key figures of each tone, text that needs
     /// escaping, 40 townships with long names in a grouped bar chart (with a negative value) and a
     /// stacked one, a line chart of five years, a 200-row table eight columns wide with totals and
-    /// rows left out, and notes.
+    /// rows left out, the edge cases (`edgeCases`), and notes.
     static func rich() -> Report {
         let towns = townships(40)
         let households = towns.indices.map { Double(120 + ($0 * 37) % 260) }
@@ -76,9 +76,29 @@ enum SampleDocuments {
                                                 .real(Double(total.c) / Double(total.h)), .null, .null, .null],
                                        omitted: 14)),
                 ]),
+                edgeCases(),
             ],
             notes: ["覆盖率 = 已联系户 ÷ 特困户；一户有一名以上联系干部即为已联系。",
                     "走访标准：干部每年至少 2 次、合计不少于 7 天（见 docs/rules.md）。",
                     "数据为生成的样例，不是真实登记。<b>不加粗</b>"])
+    }
+
+    /// A section of what is easy to get wrong: charts with no category, one category, only zeros,
+    /// 36 months along a line, a long unbroken series name; a table 14 columns wide; an empty table.
+    static func edgeCases() -> ReportSection {
+        let months = (0..<36).map { "\(2012 + $0 / 12)-\(String(format: "%02d", $0 % 12 + 1))" }
+        return ReportSection(title: "边界情况", blocks: [
+            .chart(ReportChart(.bar, title: "没有乡镇的图", categories: [], series: [.init("户", [])])),
+            .chart(ReportChart(.bar, title: "只有一个乡镇", categories: ["秦州区娘娘坝镇白家河片区联合党委第一网格"], series: [.init("户", [7])])),
+            .chart(ReportChart(.stackedBar, title: "全部为零", categories: ["玉泉镇", "太京镇"],
+                               series: [.init("甲", [0, 0]), .init("乙", [0, 0])])),
+            .chart(ReportChart(.line, title: "三十六个月的走访次数", categories: months,
+                               series: [.init("走访次数（一个很长很长很长很长很长很长很长很长很长的系列名称）", months.indices.map { Double(($0 * 7) % 23) }),
+                                        .init("谈心交流", months.indices.map { Double(($0 * 5) % 17) })])),
+            .table(ReportTable(title: "十四列的宽表",
+                               columns: [ReportColumn("乡镇", format: .text)] + (1...13).map { ReportColumn("第\($0)项指标（户）", format: .integer) },
+                               rows: townships(6).map { t in [.text(t)] + (1...13).map { .integer(Int64($0 * 1_111)) } })),
+            .table(ReportTable(title: "空表", columns: [ReportColumn("乡镇"), ReportColumn("户数")], rows: [])),
+        ])
     }
 }
