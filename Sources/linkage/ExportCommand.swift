@@ -53,8 +53,8 @@ struct ExportCommand: ParsableCommand {
 
     func run() throws {
         let format = try chosenFormat()
-        let query = try statement()
         let (register, registerFiles) = try database.openReadOnly(writingTo: output)
+        let query = try statement(register)
         if format == .csv || format == .json { return try stream(format, query, register) }
         var rows: ExportTable
         do {
@@ -134,8 +134,9 @@ struct ExportCommand: ParsableCommand {
         return output.flatMap { ExportFormat(path: $0) } ?? .csv
     }
 
-    /// The SELECT of TABLE (a collection keeps its scope), --sql or --check.
-    func statement() throws -> (sql: String, arguments: [SQLValue]) {
+    /// The SELECT of TABLE (a collection keeps its scope; a kind `linkage import` reads is exported
+    /// in the columns it reads), --sql or --check.
+    func statement(_ register: Register) throws -> (sql: String, arguments: [SQLValue]) {
         if let check {
             guard table == nil, sql == nil else { throw Failure.input("give a table, --sql or --check, one of them") }
             guard let rule = Checks.named(check) else {
@@ -153,6 +154,9 @@ struct ExportCommand: ParsableCommand {
         case (_?, _?): throw Failure.input("give a table or --sql, not both")
         case (nil, let sql?): return (sql, [])
         case (let name?, nil):
+            if let kind = ImportKind(rawValue: name) {
+                return (try register.queue.read { try kind.exportStatement($0) }, [])
+            }
             if let entity = Catalog.collection(name) {
                 if let scope = entity.scope {
                     return ("SELECT * FROM \(entity.table) WHERE \(scope.column) = ? ORDER BY id", [.text(scope.value)])
