@@ -85,6 +85,8 @@ final class RoundTripTests: LinkageCLITestCase {
     /// audit session), edit one cell, import again (that field of that row, and nothing else).
     func testEveryKindRoundTripsInCSVAndXLSXAndOneEditedCellChangesExactlyThatField() throws {
         try sample()
+        // Text a CSV export defuses ('-3号院) comes back as it was.
+        try sqlite3("s.db", "UPDATE household SET address = '-3号院' WHERE id = 2; UPDATE visit SET note = '=1+2' WHERE id = 3;")
         for format in ["csv", "xlsx"] {
             for (kind, table, field) in Self.edits {
                 let file = "\(kind).\(format)"
@@ -173,11 +175,20 @@ final class RoundTripTests: LinkageCLITestCase {
         let i = try linkage("--db", "s.db", "import", "households", "ids.csv", "--update")
         XCTAssertEqual(i.exitCode, 2, "\(i)")
         XCTAssertTrue(i.stderr.contains("ids.csv:2:1: there is no household with id 999999 in the register — id names a row of the register the file was exported from"), i.stderr)
+        // A community's row in a file of villages would turn it into a village: refused.
+        let community = try sqlite3("s.db", "SELECT id FROM village WHERE kind = 'community' ORDER BY id LIMIT 1;").trimmingCharacters(in: .whitespacesAndNewlines)
+        try write("names.csv", "id,名称\n\(community),新名\n")
+        let k = try linkage("--db", "s.db", "import", "villages", "names.csv", "--update")
+        XCTAssertEqual(k.exitCode, 2, "\(k)")
+        XCTAssertTrue(k.stderr.contains("names.csv:2:1: id \(community) is a community in the register, not a village — import it with linkage import communities"), k.stderr)
+        let afterRefusals = try bytes("s.db")
+        XCTAssertEqual(try linkage("--db", "s.db", "import", "communities", "names.csv", "--update").exitCode, 0)
+        XCTAssertEqual(try sqlite3("s.db", "SELECT name, kind FROM village WHERE id = \(community);"), "新名|community\n")
         // Without --update every required column is still needed.
         let plain = try linkage("--db", "s.db", "import", "households", "phones.csv")
         XCTAssertEqual(plain.exitCode, 2)
         XCTAssertTrue(plain.stderr.contains("missing column 户主姓名 (head_name)"), plain.stderr)
-        XCTAssertEqual(try bytes("s.db"), snapshot)
+        XCTAssertEqual(snapshot, afterRefusals, "refused imports wrote nothing")
     }
 
     /// A workbook of two sheets: notes first, the list second.

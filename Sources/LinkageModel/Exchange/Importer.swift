@@ -173,6 +173,15 @@ public enum Importer {
             report.problems += row.problems
             return
         }
+        if let id = existingID, validator.kind == .villages || validator.kind == .communities, row.columns["kind"] == nil,
+           let current = try String.fetchOne(db.cachedStatement(sql: "SELECT kind FROM village WHERE id = ?"), arguments: [id]),
+           case .text(let implied)? = row.values["kind"], implied != current {
+            // A village's row in a file of communities (or the reverse) would change its kind unasked.
+            let field = row.values["id"] != nil ? "id" : "code"
+            row.problems.append(validator.problem(row.line, row.column(for: field), field,
+                "\(row.keyText) is a \(current) in the register, not a \(implied)",
+                "import it with linkage import \(current == "community" ? "communities" : "villages"), or give a 类型 (kind) column to change its kind"))
+        }
         if !validator.absent.isEmpty {
             // A file with only some columns: the rules across fields see the row as it will be.
             if let id = existingID {

@@ -99,7 +99,7 @@ public struct InputTable: Sendable {
                     hint: "every row needs a value (or an empty place) for each of the \(header.count) columns; is a comma missing?"))
                 continue
             }
-            rows.append(Row(line: r.line, cells: fields.map { $0.isEmpty ? .empty : .text($0) }))
+            rows.append(Row(line: r.line, cells: fields.map { $0.isEmpty ? .empty : .text(Exporter.undefused($0)) }))
         }
         return InputTable(file: file, format: .csv, encoding: encoding, headerLine: head.line, header: header,
                           rows: rows, problems: problems, blankRows: [])
