@@ -8,7 +8,9 @@ struct ExportCommand: ParsableCommand {
         abstract: "Export a table, a collection or a query as CSV, JSON, Markdown or XLSX.",
         discussion: """
             TABLE is a table of the register (household) or a collection of the query API \
-            (households, communities …), in id order; --sql runs a SELECT instead; --check NAME \
+            (households, communities …), in id order; a kind `linkage import` reads (areas … \
+            activities) is written in the columns it reads, for `linkage import KIND FILE --update` \
+            after an edit (with --show-pii: import refuses masked values); --sql runs a SELECT instead; --check NAME \
             exports the findings of one check of `linkage check` (\(Checks.all.map(\.name).joined(separator: ", "))) \
             as of --as-of and for --year, as `linkage check --only NAME` finds them. The format is \
             --format, else the extension of -o, else CSV. Resident IDs and phone numbers are masked \

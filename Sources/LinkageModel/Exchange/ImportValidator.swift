@@ -53,7 +53,7 @@ public final class ImportValidator {
     public let fields: [String]
     /// Fields the file has no column for: with `--update` a file may give only the key and the
     /// columns to change, and the rest come from the register's row (``merged(_:with:)``).
-    public var absent: Set<String> = []
+    public private(set) var absent: Set<String> = []
     /// Normalised header → field.
     private var lookup: [String: String] = [:]
     /// Schema defaults (`DEFAULT 'visit'`), for the keys of rows that leave them out.
