@@ -7,7 +7,8 @@ public struct AuditSource: Sendable {
     /// The script's path, `-e` or `repl`.
     public var source: String
     public var sha256: String?
-    /// The code run, for `-e` and REPL lines.
+    /// The code run, for `-e` and REPL lines; the command line, for `linkage run` (the script and
+    /// its arguments: which file a bulk edit read) and `linkage import`.
     public var command: String?
 
     public init(osUser: String, source: String, sha256: String? = nil, command: String? = nil) {
@@ -27,6 +28,8 @@ public struct AuditEntry: Sendable {
     public let session: Int64?
     public let osUser: String?
     public let source: String?
+    /// The session's command (``AuditSource/command``).
+    public let command: String?
     public let table: String
     public let rowID: Int64
     public let action: String
@@ -168,7 +171,7 @@ public enum AuditLog {
         let whereText = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         let limitText = limit.map { " LIMIT \($0)" } ?? ""
         let rows = try Row.fetchAll(db, sql: """
-            SELECT c.*, s.id AS attributed, s.os_user, s.source
+            SELECT c.*, s.id AS attributed, s.os_user, s.source, s.command
             FROM audit_change AS c LEFT JOIN audit_session AS s ON s.id = \(AuditChain.attribution("c"))
             \(whereText) ORDER BY c.id\(limitText)
             """, arguments: StatementArguments(arguments))
@@ -178,7 +181,7 @@ public enum AuditLog {
             var fields = Array(Set(old.keys).union(new.keys)).sorted()
             if row["action"] as String == "update" { fields = fields.filter { old[$0] != new[$0] } }
             return AuditEntry(id: row["id"], at: row["at"], session: row["attributed"], osUser: row["os_user"],
-                              source: row["source"], table: row["table_name"], rowID: row["row_id"],
+                              source: row["source"], command: row["command"], table: row["table_name"], rowID: row["row_id"],
                               action: row["action"], changes: fields.map { ($0, old[$0], new[$0]) })
         }
     }

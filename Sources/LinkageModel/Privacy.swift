@@ -3,6 +3,13 @@
 /// The one definition of what is masked: the command line's messages and every byte a script
 /// prints (print, io.write, io.stderr, error messages) go through it.
 public enum Privacy {
+    /// Whether `text` holds a value as ``mask(_:)`` writes it (620502********123X, 138****1234):
+    /// an export without --show-pii read back, which must never be written into the register.
+    public static func containsMasked(_ text: String) -> Bool {
+        guard text.contains("****") else { return false }
+        return text.range(of: #"[0-9]{6}\*{8}[0-9]{3}[0-9Xx]|1[3-9][0-9]\*{4}[0-9]{4}"#, options: .regularExpression) != nil
+    }
+
     public static func mask(_ text: String) -> String {
         var text = text
         return text.withUTF8 { bytes in mask(bytes).map { String(decoding: $0, as: UTF8.self) } } ?? text

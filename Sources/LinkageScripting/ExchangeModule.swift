@@ -13,6 +13,8 @@ import LuaBridge
 ///     export.xlsx(rows, "out.xlsx" [, { sheet = "名单", columns = { … } }])
 ///     import.check("households", { 户主姓名 = "王五", … } [, { update = true }])
 ///                                               --> { { field = "resident_id", message = "…" }, … }
+///     import.file("households", "h.xlsx" [, { update = true, dry_run = true, sheet = "名单" }])
+///                                               --> { rows =, added =, updated =, unchanged =, problems = { … } }
 ///
 /// `rows` is a query (`households:where{ … }`) or a list of tables (records, `db.query` rows).
 /// Resident IDs and phone numbers are masked unless the run shows PII (`--show-pii`). CSV text a
@@ -39,6 +41,7 @@ final class ExchangeModule {
         ])
         lua.register(module: "import", functions: [
             "check": { [self] call in try self.check(call) },
+            "file": { [self] call in try self.importFile(call) },
         ])
     }
 
@@ -122,5 +125,77 @@ final class ExchangeModule {
             if let f = p.field { d["field"] = .string(f) }
             return .dictionary(d)
         }))
+    }
+
+    // MARK: import.file
+
+    /// The options import.file takes.
+    static let fileOptions: Set<String> = ["update", "dry_run", "sheet"]
+
+    /// Imports a file as `linkage import` does, inside the script's transaction and audit session:
+    /// all of it or none of it. A problem raises an error at the script's line naming each bad
+    /// cell as FILE:LINE:COLUMN; a dry run returns the problems instead and writes nothing.
+    private func importFile(_ call: LuaCall) throws -> Int32 {
+        let name = try call.string(1)
+        guard let kind = ImportKind(name: name) else {
+            throw call.argumentError(1, "the kinds are \(ImportKind.allCases.map(\.rawValue).joined(separator: ", ")); got '\(name)'")
+        }
+        let path = try call.string(2)
+        let options = call.value(3)
+        switch options {
+        case .nil, .table: break
+        default: throw call.argumentError(3, "options expected, such as { update = true, dry_run = true, sheet = \"名单\" }; got a \(options.typeName)")
+        }
+        if case .table(let t) = options {
+            for key in t.keys {
+                guard case .string(let k) = key, Self.fileOptions.contains(k) else {
+                    throw call.argumentError(3, "unknown option \(key.keyDescription); the options are \(Self.fileOptions.sorted().joined(separator: ", "))")
+                }
+            }
+        }
+        func flag(_ key: String) throws -> Bool {
+            switch options[key] {
+            case .nil, .boolean(false): return false
+            case .boolean(true): return true
+            default: throw call.argumentError(3, "\(key) is true or false; got a \(options[key].typeName)")
+            }
+        }
+        let update = try flag("update"), dryRun = try flag("dry_run")
+        var sheet: String?
+        switch options["sheet"] {
+        case .nil: break
+        case .string(let s): sheet = s
+        default: throw call.argumentError(3, "sheet is the name of a worksheet; got a \(options["sheet"].typeName)")
+        }
+        if SQLiteErrorText.readOnlyRequested {
+            throw LuaRuntimeError("import.file writes the file's rows into the register (a dry run too, then rolls them back), and this run opened it read-only; drop --read-only, or check rows with import.check")
+        }
+        let mask: (String) -> String = { [showPII] in showPII ? $0 : Privacy.mask($0) }
+        let table: InputTable
+        let report: ImportReport
+        do {
+            table = try InputTable.read(path: path, sheet: sheet)
+            try queries.willWrite()
+            report = try Importer.run(table, kind: kind, in: queries.db, update: update, dryRun: dryRun)
+        } catch let e as ExchangeError {
+            throw LuaRuntimeError("import.file: \(mask(e.message))")
+        }
+        if !report.succeeded && !dryRun {
+            let shown = report.problems.prefix(ImportReport.shownProblems).map { "\n  " + mask($0.description) }.joined()
+            let more = report.problems.count > ImportReport.shownProblems ? "\n  … and \(report.problems.count - ImportReport.shownProblems) more problems" : ""
+            throw LuaRuntimeError("import.file: \(path): \(report.problemSummary); nothing was imported:\(shown)\(more)")
+        }
+        return call.returning(.dictionary([
+            "kind": .string(kind.rawValue), "file": .string(path), "rows": .integer(Int64(report.rows)),
+            "added": .integer(Int64(report.inserted)), "updated": .integer(Int64(report.updated)),
+            "unchanged": .integer(Int64(report.unchanged)), "dry_run": .boolean(dryRun),
+            "problems": .array(report.problems.map { p in
+                var d: [String: LuaValue] = ["message": .string(mask(p.text)), "text": .string(mask(p.description))]
+                if let line = p.line { d["line"] = .integer(Int64(line)) }
+                if let column = p.column { d["column"] = .string(column) }
+                if let field = p.field { d["field"] = .string(field) }
+                return .dictionary(d)
+            }),
+        ]))
     }
 }

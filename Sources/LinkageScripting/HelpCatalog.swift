@@ -13,7 +13,7 @@ public enum HelpCatalog {
         Linkage: Lua 5.4 over the linkage register.
 
           db            raw SQL: db.query, db.rows, db.exec, db.value, db.transaction
-          export        export.csv, export.json, export.markdown, export.xlsx;  import.check
+          export        export.csv, export.json, export.markdown, export.xlsx;  import.check, import.file
           check         check.all{ year = 2012 }, check.coverage … check.staff: the plan's rules held
                         against the register, as findings;  rules.get/set: the rules, dated
           collections   areas villages communities households units cadres links visits
@@ -183,6 +183,9 @@ public enum HelpCatalog {
         HelpEntry(key: "import.check", usage: "import.check(kind, row) --> { { field = …, message = … }, … }",
                   summary: "Checks one row as 'linkage import KIND' would (headers in English or Chinese, written [\"户主姓名\"] = … in Lua); an empty list means the row is good.",
                   example: "local problems = import.check('households', { head_name = '王五', resident_id = '340524198001010011' })\nassert(#problems > 0)"),
+        HelpEntry(key: "import.file", usage: "import.file(kind, path [, { update = true, dry_run = true, sheet = '名单' }]) --> { rows =, added =, updated =, unchanged =, problems = { … } }",
+                  summary: "Imports a CSV or XLSX file as 'linkage import KIND FILE' does, inside the script's transaction and audit session, all of it or none of it. A problem raises an error at the script's line naming each bad cell FILE:LINE:COLUMN; dry_run = true writes nothing and returns the problems instead.",
+                  example: "local path = os.tmpname() .. '.csv'\nexport.csv(areas, path)\nlocal r = import.file('areas', path, { update = true, dry_run = true })\nassert(r.unchanged == r.rows and #r.problems == 0)\nos.remove(path)"),
         HelpEntry(key: "linkage.now", usage: "linkage.now() --> seconds",
                   summary: "A monotonic clock in seconds, for timing a step.",
                   example: "local t = linkage.now()\nhouseholds:count()\nassert(linkage.now() >= t)"),
@@ -470,6 +473,8 @@ extension HelpCatalog {
         "export.markdown": [Signature("markdown", ["rows: table|userdata", "path?: string"], ["string|integer"])],
         "export.xlsx": [Signature("xlsx", ["rows: table|userdata", "path: string", "opts?: { sheet: string? }"], ["integer"])],
         "import.check": [Signature("check", ["kind: string", "row: table"], ["{ field: string, message: string }[]"])],
+        "import.file": [Signature("file", ["kind: string", "path: string", "opts?: { update: boolean?, dry_run: boolean?, sheet: string? }"],
+                                  ["{ kind: string, file: string, rows: integer, added: integer, updated: integer, unchanged: integer, dry_run: boolean, problems: { line: integer?, column: string?, field: string?, message: string, text: string }[] }"])],
         "linkage.now": [Signature("now", [], ["number"])],
         "linkage.pad": [Signature("pad", ["text: any", "width: integer", "right?: boolean"], ["string"]),
                         Signature("width", ["text: string"], ["integer"]),

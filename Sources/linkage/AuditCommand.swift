@@ -36,8 +36,15 @@ struct AuditCommand: ParsableCommand {
         if verify { return try verifyChain(register) }
         let entries = try register.queue.read { try AuditLog.entries($0, since: since, table: table, limit: limit) }
         if entries.isEmpty { print("no changes recorded\(since.map { " since \($0)" } ?? "")"); return }
+        var session: Int64?
         for e in entries {
             let who = e.osUser.map { "\($0) via \(e.source ?? "?")" } ?? "outside linkage"
+            // What the session ran (a script with its arguments, an import, -e code), once, before its changes.
+            if e.session != session, let id = e.session, let command = e.command {
+                let shown = "session \(id): \(who): \(command.split(whereSeparator: \.isNewline).joined(separator: "; ").truncated(to: 160))"
+                print(showPII ? shown : Privacy.mask(shown))
+            }
+            session = e.session
             let fields = e.changes.map { c -> String in
                 switch e.action {
                 case "insert": return "\(c.field)=\(ChangeReport.show(c.new))"

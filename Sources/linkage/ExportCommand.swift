@@ -8,7 +8,9 @@ struct ExportCommand: ParsableCommand {
         abstract: "Export a table, a collection or a query as CSV, JSON, Markdown or XLSX.",
         discussion: """
             TABLE is a table of the register (household) or a collection of the query API \
-            (households, communities …), in id order; --sql runs a SELECT instead; --check NAME \
+            (households, communities …), in id order; a kind `linkage import` reads (areas … \
+            activities) is written in the columns it reads, for `linkage import KIND FILE --update` \
+            after an edit (with --show-pii: import refuses masked values); --sql runs a SELECT instead; --check NAME \
             exports the findings of one check of `linkage check` (\(Checks.all.map(\.name).joined(separator: ", "))) \
             as of --as-of and for --year, as `linkage check --only NAME` finds them. The format is \
             --format, else the extension of -o, else CSV. Resident IDs and phone numbers are masked \
@@ -53,8 +55,8 @@ struct ExportCommand: ParsableCommand {
 
     func run() throws {
         let format = try chosenFormat()
-        let query = try statement()
         let (register, registerFiles) = try database.openReadOnly(writingTo: output)
+        let query = try statement(register)
         if format != .markdown { return try stream(format, query, register) }
         var rows: ExportTable
         do {
@@ -135,8 +137,9 @@ struct ExportCommand: ParsableCommand {
         return output.flatMap { ExportFormat(path: $0) } ?? .csv
     }
 
-    /// The SELECT of TABLE (a collection keeps its scope), --sql or --check.
-    func statement() throws -> (sql: String, arguments: [SQLValue]) {
+    /// The SELECT of TABLE (a collection keeps its scope; a kind `linkage import` reads is exported
+    /// in the columns it reads), --sql or --check.
+    func statement(_ register: Register) throws -> (sql: String, arguments: [SQLValue]) {
         if let check {
             guard table == nil, sql == nil else { throw Failure.input("give a table, --sql or --check, one of them") }
             guard let rule = Checks.named(check) else {
@@ -154,6 +157,9 @@ struct ExportCommand: ParsableCommand {
         case (_?, _?): throw Failure.input("give a table or --sql, not both")
         case (nil, let sql?): return (sql, [])
         case (let name?, nil):
+            if let kind = ImportKind(rawValue: name) {
+                return (try register.queue.read { try kind.exportStatement($0) }, [])
+            }
             if let entity = Catalog.collection(name) {
                 if let scope = entity.scope {
                     return ("SELECT * FROM \(entity.table) WHERE \(scope.column) = ? ORDER BY id", [.text(scope.value)])

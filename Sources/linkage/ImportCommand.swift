@@ -26,11 +26,11 @@ struct ImportCommand: ParsableCommand {
     // group to a subcommand that declares the same type, and keeps a flag of that name otherwise.
     @OptionGroup var options: ScriptOptions
 
-    @Flag(name: .long, help: "Rows whose key (resident ID, code, name …) is in the register change the fields that differ.")
+    @Flag(name: .long, help: "Rows whose key (id, resident ID, code, name …) is in the register change the fields that differ; the file may then give only the key and the columns to change.")
     var update = false
 
-    /// Problems printed before the rest are only counted.
-    static let shownProblems = 50
+    @Option(name: .long, help: ArgumentHelp("The worksheet of an XLSX workbook to read (default: the first).", valueName: "name"))
+    var sheet: String?
 
     func run() throws {
         guard let kind = ImportKind(name: kind) else {
@@ -38,13 +38,14 @@ struct ImportCommand: ParsableCommand {
         }
         if options.readOnly { throw Failure.input("import writes to the register; drop --read-only (use --dry-run to check a file without writing)") }
         let table: InputTable
-        do { table = try InputTable.read(path: file) } catch let e as ExchangeError { throw Failure.input(e.message) }
+        do { table = try InputTable.read(path: file, sheet: sheet) } catch let e as ExchangeError { throw Failure.input(e.message) }
         let showPII = options.showPII
         let mask = { (s: String) -> String in showPII ? s : Privacy.mask(s) }
         let data = FileManager.default.contents(atPath: file) ?? Data()
         var words = ["linkage", "import", kind.rawValue, file]
         if update { words.append("--update") }
-        let audit = ScriptOptions.audit(source: "import \(file)", code: data, command: words.joined(separator: " "))
+        if let sheet { words += ["--sheet", sheet] }
+        let audit = ScriptOptions.audit(source: "import \(file)", code: data, command: ScriptOptions.commandLine(words))
         let report: ImportReport
         do {
             let register = try database.open()
@@ -59,14 +60,11 @@ struct ImportCommand: ParsableCommand {
               + (table.blankRows.isEmpty ? "" : "; blank row\(table.blankRows.count == 1 ? "" : "s") \(table.blankRows.map(String.init).joined(separator: ", ")) skipped"))
         guard report.succeeded else {
             fflush(stdout)
-            for p in report.problems.prefix(Self.shownProblems) { fputs(mask(p.description) + "\n", stderr) }
-            if report.problems.count > Self.shownProblems {
-                fputs("… and \(report.problems.count - Self.shownProblems) more problems\n", stderr)
+            for p in report.problems.prefix(ImportReport.shownProblems) { fputs(mask(p.description) + "\n", stderr) }
+            if report.problems.count > ImportReport.shownProblems {
+                fputs("… and \(report.problems.count - ImportReport.shownProblems) more problems\n", stderr)
             }
-            let rows = report.rowsWithProblems
-            throw Failure.input("\(file): \(report.problems.count) problem\(report.problems.count == 1 ? "" : "s")"
-                                + (table.rows.isEmpty ? "" : " in \(rows) row\(rows == 1 ? "" : "s")")
-                                + "; nothing was imported\(options.dryRun ? " (dry run)" : "")")
+            throw Failure.input("\(file): \(report.problemSummary); nothing was imported\(options.dryRun ? " (dry run)" : "")")
         }
         print(report.summary)
     }

@@ -37,7 +37,9 @@ struct RunCommand: ParsableCommand {
             throw Failure.input("cannot open script \(script): \(why)")
         }
         let register = try database.open(mode: options.mode)
-        let audit = ScriptOptions.audit(source: script, code: FileManager.default.contents(atPath: script) ?? Data())
+        // The command line with the script's arguments: which file a bulk edit read is part of the record.
+        let audit = ScriptOptions.audit(source: script, code: FileManager.default.contents(atPath: script) ?? Data(),
+                                        command: ScriptOptions.commandLine(["linkage", "run", script] + arguments))
         // What came before the script on the command line becomes arg[-n...-1], as in lua.
         let argv = CommandLine.arguments
         let before = Array(argv.prefix(RunCommand.position(of: script, in: argv)))

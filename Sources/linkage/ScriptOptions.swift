@@ -46,6 +46,15 @@ struct ScriptOptions: ParsableArguments {
         return AuditSource(osUser: osUser, source: source, sha256: hash, command: command)
     }
 
+    /// Words as a shell would need them typed: a word with spaces, quotes or other special
+    /// characters in single quotes. The audit log's record of a command line.
+    static func commandLine(_ words: [String]) -> String {
+        words.map { word in
+            let plain = !word.isEmpty && word.unicodeScalars.allSatisfy { $0.value > 0x7F || CharacterSet.alphanumerics.contains($0) || "-_./=:,+@%".unicodeScalars.contains($0) }
+            return plain ? word : "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        }.joined(separator: " ")
+    }
+
     static var osUser: String {
         if let pw = getpwuid(getuid()), let name = pw.pointee.pw_name { return String(cString: name) }
         return ProcessInfo.processInfo.environment["USER"] ?? "uid \(getuid())"

@@ -101,6 +101,14 @@ public enum Exporter {
         return "'" + s
     }
 
+    /// `defused` undone: the text a CSV cell held before export put a quote before it, so that a
+    /// file exported and imported back keeps `-3号院` as it was.
+    public static func undefused(_ s: String) -> String {
+        let scalars = s.unicodeScalars
+        guard scalars.first == "'", let second = scalars.dropFirst().first, "=+-@\t\r".unicodeScalars.contains(second) else { return s }
+        return String(s.dropFirst())
+    }
+
     /// A JSON array of objects, one per row, keys in column order, numbers as numbers, NULL as null.
     public static func json(_ table: ExportTable) -> String {
         String(decoding: whole(table, .json), as: UTF8.self)

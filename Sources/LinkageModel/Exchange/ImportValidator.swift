@@ -49,8 +49,11 @@ public final class ImportValidator {
     let schema: SchemaCatalog
     let info: TableInfo
     let file: String
-    /// The fields a file may give, in order: the table's columns, then the references.
+    /// The fields a file may give, in order: `id`, the table's columns, then the references.
     public let fields: [String]
+    /// Fields the file has no column for: with `--update` a file may give only the key and the
+    /// columns to change, and the rest come from the register's row (``merged(_:with:)``).
+    public private(set) var absent: Set<String> = []
     /// Normalised header → field.
     private var lookup: [String: String] = [:]
     /// Schema defaults (`DEFAULT 'visit'`), for the keys of rows that leave them out.
@@ -66,7 +69,9 @@ public final class ImportValidator {
         guard let info = schema[kind.table] else { throw ExchangeError("the register has no table \(kind.table)") }
         self.info = info
         let direct = info.columns.filter { !$0.isPrimaryKey && !kind.referenceColumns.contains($0.name) && !kind.hiddenColumns.contains($0.name) }
-        fields = direct.map(\.name) + kind.referenceFields
+        // `id` names a row of this register (a file exported from it): the one key that tells
+        // apart visits of the same day, and that lets a round trip correct a resident ID or a code.
+        fields = ["id"] + direct.map(\.name) + kind.referenceFields
         // English names first, then the kind's own Chinese names, then the common ones.
         for f in fields { lookup[ImportHeaders.normalize(f)] = f }
         for f in fields { for n in ImportHeaders.byKind[kind]?[f] ?? [] where lookup[ImportHeaders.normalize(n)] == nil { lookup[ImportHeaders.normalize(n)] = f } }
@@ -112,8 +117,10 @@ public final class ImportValidator {
     // MARK: header
 
     /// Maps each column of a header to its field; the problems name unknown, repeated and missing columns.
-    public func mapHeader(_ header: [String], line: Int, columnLabel: (Int) -> String, columnIsEmpty: (Int) -> Bool)
-        -> (fields: [Int: String], problems: [ImportProblem]) {
+    /// With `update`, a missing column is no problem: rows already in the register keep what the
+    /// file leaves out (``absent``), and a new row is told what it lacks.
+    public func mapHeader(_ header: [String], line: Int, columnLabel: (Int) -> String, update: Bool = false,
+                          columnIsEmpty: (Int) -> Bool) -> (fields: [Int: String], problems: [ImportProblem]) {
         var mapped: [Int: String] = [:]
         var problems: [ImportProblem] = []
         var firstColumn: [String: Int] = [:]
@@ -140,6 +147,10 @@ public final class ImportValidator {
             mapped[i] = f
         }
         let given = Set(mapped.values)
+        if update {
+            absent = Set(fields).subtracting(given)
+            return (mapped, problems)
+        }
         for group in requiredGroups where given.isDisjoint(with: group) {
             let what = group.map(label).joined(separator: " or ")
             problems.append(problem(line, nil, group[0], "missing column \(what)",
@@ -162,11 +173,30 @@ public final class ImportValidator {
         row.columns = input.fields.compactMapValues(\.column)
         let located = row
         var problems: [ImportProblem] = []
+        let absent = self.absent
         func fail(_ field: String, _ message: String, _ hint: String?) {
+            // A field the file has no column for is missing, not wrong: the register's row gives it
+            // (or a new row is told what it lacks, Importer.write).
+            if absent.contains(field) { return }
             problems.append(problem(input.line, located.column(for: field), field, message, hint))
         }
         var refs: [String: String] = [:]
         for (field, given) in input.fields where !given.value.isEmpty {
+            if case .text(let text) = given.value, Privacy.containsMasked(text) {
+                fail(field, "\(given.label) '\(text)' is masked: linkage export hides resident IDs and phone numbers unless --show-pii, and a masked value is never written into the register",
+                     "export again with --show-pii (a file to import back needs it), or type the whole value")
+                continue
+            }
+            if field == "id" {
+                switch given.value {
+                case .integer(let i) where i > 0: row.values["id"] = .integer(i)
+                case .number(let d) where d == d.rounded() && d > 0 && d < 9e15: row.values["id"] = .integer(Int64(d))
+                default:
+                    if let i = Int64(ImportValidator.clean(given.value.text)), i > 0 { row.values["id"] = .integer(i) }
+                    else { fail(field, "id '\(given.value.text)' is not the number of a row", "leave id as linkage export wrote it, or empty for a new row") }
+                }
+                continue
+            }
             if let column = info[field], fields.contains(field) {
                 switch convert(given.value, column: column, label: given.label) {
                 case .success(let v): row.values[field] = v
@@ -192,11 +222,14 @@ public final class ImportValidator {
         // Required columns.
         for c in info.columns where c.isRequired && row.values[c.name] == nil {
             if kind.referenceColumns.contains(c.name) || kind.hiddenColumns.contains(c.name) { continue }
+            if absent.contains(c.name) { continue }
             if problems.contains(where: { $0.field == c.name }) { continue }
             if kind == .households, c.name == "kind", problems.contains(where: { $0.field == "village" }) { continue }
             fail(c.name, "\(label(c.name)) is empty", "every row of \(kind.rawValue) needs it")
         }
-        checkRules(row, fail: fail)
+        // A row of a file without some columns is checked across fields once the register's row
+        // has filled them in (Importer.write).
+        if absent.isEmpty { checkRules(row.values, columns: row.columns, fail: fail) }
         setKey(&row)
         // In the order of the file's columns, else of the fields.
         let position = { (p: ImportProblem) -> Int in self.fields.firstIndex(of: p.field ?? "") ?? self.fields.count }
@@ -356,11 +389,19 @@ public final class ImportValidator {
         let byCode = text.count == 9 && text.allSatisfy { $0.isASCII && $0.isNumber }
         let rows = (try? Row.fetchAll(db.cachedStatement(sql: "SELECT id, code, name, kind FROM area WHERE \(byCode ? "code" : "name") = ?"), arguments: [text])) ?? []
         if let r = rows.first { return .success(AreaRef(id: r["id"], code: r["code"], name: r["name"], kind: r["kind"])) }
-        let similar = (try? String.fetchAll(db.cachedStatement(sql: "SELECT name FROM area WHERE instr(name, ?) > 0 OR instr(?, substr(name, 1, 2)) > 0 ORDER BY code LIMIT 3"),
-                                            arguments: [text, text])) ?? []
+        let similar = nearest(text, in: "area", column: byCode ? "code" : "name",
+                              containing: "SELECT name FROM area WHERE instr(name, ?1) > 0 OR instr(?1, substr(name, 1, 2)) > 0 ORDER BY code LIMIT 3")
         return .failure(.init(message: "there is no township or subdistrict \(byCode ? "with code" : "named") '\(text)' in the register",
                               hint: similar.isEmpty ? "import the areas first (linkage import areas), or write the name or 9-digit code of one"
                                                     : "did you mean \(similar.joined(separator: " or "))?"))
+    }
+
+    /// The names a mistyped one may have meant: the nearest by edit distance (PlaceNameCheck's, as
+    /// queries suggest them: 太金镇 → 太京镇), then those that contain it or that it contains.
+    func nearest(_ text: String, in table: String, column: String, containing sql: String) -> [String] {
+        var names = (try? PlaceNameCheck.nearest(db, to: text, in: table, column: column)) ?? []
+        for n in (try? String.fetchAll(db.cachedStatement(sql: sql), arguments: [text])) ?? [] where !names.contains(n) { names.append(n) }
+        return Array(names.prefix(3))
     }
 
     func village(_ text: String, area areaText: String?) -> Result<VillageRef, ValueProblem> {
@@ -374,7 +415,9 @@ public final class ImportValidator {
         if let areaText {
             switch area(areaText) {
             case .success(let a): areaRef = a
-            case .failure: return .failure(.init(message: "the village '\(text)' cannot be found: its area '\(areaText)' is not in the register", hint: "fix the area column"))
+            case .failure(let p):
+                return .failure(.init(message: "the village '\(text)' cannot be found: its area '\(areaText)' is not in the register",
+                                      hint: "fix the area column" + (p.hint.map { "; \($0)" } ?? "")))
             }
         }
         let rows = (try? Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM village WHERE name = ? AND (?2 IS NULL OR area_id = ?2)"), arguments: [text, areaRef?.id])) ?? []
@@ -392,8 +435,8 @@ public final class ImportValidator {
         if let r = try? Row.fetchOne(db.cachedStatement(sql: "SELECT id, kind, area_id FROM unit WHERE name = ?"), arguments: [text]) {
             return .success((r["id"], r["kind"], r["area_id"]))
         }
-        let similar = (try? String.fetchAll(db.cachedStatement(sql: "SELECT name FROM unit WHERE instr(name, ?) > 0 OR instr(?, name) > 0 ORDER BY name LIMIT 3"),
-                                            arguments: [text, text])) ?? []
+        let similar = nearest(text, in: "unit", column: "name",
+                              containing: "SELECT name FROM unit WHERE instr(name, ?1) > 0 OR instr(?1, name) > 0 ORDER BY name LIMIT 3")
         return .failure(.init(message: "there is no unit named '\(text)' in the register",
                               hint: similar.isEmpty ? "write the unit's full name as the register has it, or import the units first"
                                                     : "did you mean \(similar.joined(separator: " or "))?"))
@@ -561,8 +604,9 @@ public final class ImportValidator {
 
     // MARK: rules across fields
 
-    private func checkRules(_ row: PreparedRow, fail: (String, String, String?) -> Void) {
-        let v = row.values
+    /// The rules that look across fields, on a row's values (the file's, or the register's row
+    /// with the file's changes).
+    func checkRules(_ v: [String: SQLValue], columns: [String: String], fail: (String, String, String?) -> Void) {
         switch kind {
         case .households:
             let causes = ["main_cause", "other_cause_1", "other_cause_2"].compactMap { c -> (String, String)? in
@@ -601,7 +645,7 @@ public final class ImportValidator {
             }
             if case .integer(let c)? = v["cadre_id"], v["end_date"] == nil {
                 do { try Linking.checkMayLink(db, cadre: c, on: { if case .text(let s)? = v["start_date"] { return s }; return nil }()) }
-                catch { fail(v["cadre_id"] != nil && row.columns["cadre"] == nil ? "cadre_resident_id" : "cadre", "\(error)", "name another cadre") }
+                catch { fail(v["cadre_id"] != nil && columns["cadre"] == nil ? "cadre_resident_id" : "cadre", "\(error)", "name another cadre") }
             }
         case .visits:
             if case .real(let d)? = v["days"], d <= 0 { fail("days", "\(label("days")) is \(d)", "a visit lasts more than 0 days, such as 1 or 0.5") }
@@ -616,6 +660,7 @@ public final class ImportValidator {
     func keyColumns(_ values: [String: SQLValue]) -> [String] {
         let linker = values["unit_id"] != nil ? "unit_id" : "cadre_id"
         let target = values["village_id"] != nil ? "village_id" : "household_id"
+        if values["id"] != nil { return ["id"] }
         switch kind {
         case .areas, .villages, .communities: return ["code"]
         case .units: return ["name"]
@@ -660,6 +705,19 @@ public final class ImportValidator {
         }
         return (try? String.fetchOne(db.cachedStatement(sql: sql), arguments: [id])) ?? String(id)
     }
+
+    /// The register's row `id` with the row's values over it: what the row would be after the
+    /// update, for the rules that look across fields when the file gives only some of them.
+    func merged(_ id: Int64, with values: [String: SQLValue]) throws -> [String: SQLValue] {
+        guard let current = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM \(kind.table) WHERE id = ?"), arguments: [id]) else { return values }
+        var result: [String: SQLValue] = [:]
+        for c in info.columnNames { result[c] = SQLValue(current[c] as DatabaseValue) }
+        result.merge(values) { _, new in new }
+        return result.filter { $0.value != .null }
+    }
+
+    /// The groups of required fields a file without those columns cannot give a new row.
+    var absentRequired: [[String]] { requiredGroups.filter { $0.allSatisfy(absent.contains) } }
 
     /// The id of the register's row with the same key, if any.
     func existing(_ row: PreparedRow) throws -> Int64? {

@@ -20,6 +20,15 @@ public struct ImportReport: Sendable {
     /// How many rows have problems (a row may have several).
     public var rowsWithProblems: Int { Set(problems.map { $0.line ?? 0 }).count }
 
+    /// Problems shown before the rest are only counted.
+    public static let shownProblems = 50
+
+    /// "3 problems in 2 rows".
+    public var problemSummary: String {
+        let rows = rowsWithProblems
+        return "\(problems.count) problem\(problems.count == 1 ? "" : "s")" + (self.rows == 0 ? "" : " in \(rows) row\(rows == 1 ? "" : "s")")
+    }
+
     /// The summary line: what was (or would be) written.
     public var summary: String {
         let counts = "\(inserted) added, \(updated) updated, \(unchanged) unchanged"
@@ -55,11 +64,32 @@ public enum Importer {
         return report
     }
 
+    /// Imports inside a transaction the caller holds (a script's run): all or nothing within it,
+    /// in a savepoint of linkage's that is rolled back when any row has a problem or for a dry
+    /// run, so the caller's other changes stay either way. The caller's session audits the rows.
+    public static func run(_ table: InputTable, kind: ImportKind, in db: Database, update: Bool, dryRun: Bool) throws -> ImportReport {
+        var report = ImportReport(kind: kind, file: table.file, source: table.sourceDescription)
+        report.dryRun = dryRun
+        report.blankRows = table.blankRows
+        report.rows = table.rows.count
+        struct Undo: Error {}
+        do {
+            // The rows' savepoints are linkage's own, which the statement guard refuses to scripts.
+            try StatementGuard.trusted(on: db) {
+                try Atomic.run(db, "linkage_import") {
+                    try importRows(table, kind: kind, db: db, update: update, report: &report)
+                    if !report.problems.isEmpty || dryRun { throw Undo() }
+                }
+            }
+        } catch is Undo {}
+        return report
+    }
+
     /// Checks and writes the rows inside the caller's transaction, adding to `report`.
     static func importRows(_ table: InputTable, kind: ImportKind, db: Database, update: Bool, report: inout ImportReport) throws {
         let schema = try SchemaCatalog(db)
         let validator = try ImportValidator(kind: kind, db: db, schema: schema, file: table.file)
-        let (mapping, headerProblems) = validator.mapHeader(table.header, line: table.headerLine, columnLabel: table.columnLabel) { i in
+        let (mapping, headerProblems) = validator.mapHeader(table.header, line: table.headerLine, columnLabel: table.columnLabel, update: update) { i in
             table.rows.allSatisfy { i >= $0.cells.count || $0.cells[i].isEmpty }
         }
         report.problems = table.problems + headerProblems
@@ -136,6 +166,35 @@ public enum Importer {
                 "\(row.keyText) is already in the register (\(table) \(id))",
                 validator.file == checkedRow ? "check with { update = true } to change that \(table) to this row"
                                              : "run the import with --update to change that \(table) to this row, or remove the row"))
+        }
+        if existingID == nil, case .integer(let id)? = row.values["id"] {
+            row.problems.append(validator.problem(row.line, row.column(for: "id"), "id", "there is no \(table) with id \(id) in the register",
+                "id names a row of the register the file was exported from; leave it empty to add the row as new"))
+            report.problems += row.problems
+            return
+        }
+        if let id = existingID, validator.kind == .villages || validator.kind == .communities, row.columns["kind"] == nil,
+           let current = try String.fetchOne(db.cachedStatement(sql: "SELECT kind FROM village WHERE id = ?"), arguments: [id]),
+           case .text(let implied)? = row.values["kind"], implied != current {
+            // A village's row in a file of communities (or the reverse) would change its kind unasked.
+            let field = row.values["id"] != nil ? "id" : "code"
+            row.problems.append(validator.problem(row.line, row.column(for: field), field,
+                "\(row.keyText) is a \(current) in the register, not a \(implied)",
+                "import it with linkage import \(current == "community" ? "communities" : "villages"), or give a 类型 (kind) column to change its kind"))
+        }
+        if !validator.absent.isEmpty {
+            // A file with only some columns: the rules across fields see the row as it will be.
+            if let id = existingID {
+                row.values = try validator.merged(id, with: row.values)
+            } else if !validator.absentRequired.isEmpty {
+                let lacking = validator.absentRequired.map { $0.map(validator.label).joined(separator: " or ") }.joined(separator: ", ")
+                row.problems.append(validator.problem(row.line, nil, nil, "\(row.keyText) is not in the register, and a new \(validator.kind.rawValue.dropLast()) needs columns the file lacks: \(lacking)",
+                    "a file with only some columns changes rows already in the register (found by \(validator.kind == .households ? "resident_id or id" : "their key or id")); add the columns, or check the key"))
+            }
+            let located = row
+            validator.checkRules(row.values, columns: row.columns) { field, message, hint in
+                row.problems.append(validator.problem(located.line, located.column(for: field), field, message, hint))
+            }
         }
         row.problems += try validator.uniqueConflicts(row, except: existingID)
         if validator.kind == .links, existingID == nil, row.values["end_date"] == nil {

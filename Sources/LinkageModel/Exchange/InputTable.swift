@@ -22,6 +22,8 @@ public struct InputTable: Sendable {
     public let problems: [ImportProblem]
     /// Blank rows skipped (XLSX).
     public let blankRows: [Int]
+    /// The worksheet read, when it was named (`--sheet`).
+    public var sheetName: String? = nil
 
     /// How a column is named in a message: its number in a CSV file, its letter in an XLSX file.
     public func columnLabel(_ index: Int) -> String {
@@ -32,13 +34,14 @@ public struct InputTable: Sendable {
     public var sourceDescription: String {
         switch format {
         case .csv: return "CSV, read as \(encoding?.rawValue ?? "UTF-8")"
-        case .xlsx: return "XLSX"
+        case .xlsx: return sheetName.map { "XLSX sheet '\(MessageText.quoted($0))'" } ?? "XLSX"
         }
     }
 
     /// Reads a CSV or XLSX file (by its extension, or by its first bytes when the extension says
-    /// neither). A missing, unreadable or empty file is an `ExchangeError`.
-    public static func read(path: String) throws -> InputTable {
+    /// neither); `sheet` names the worksheet of a workbook (default: the first). A missing,
+    /// unreadable or empty file is an `ExchangeError`, and so is a sheet named for a CSV file.
+    public static func read(path: String, sheet: String? = nil) throws -> InputTable {
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
             throw ExchangeError("cannot read \(path): no such file")
@@ -53,10 +56,13 @@ public struct InputTable: Sendable {
         let ext = (path as NSString).pathExtension.lowercased()
         let isZip = data.starts(with: [0x50, 0x4B, 0x03, 0x04])
         if ext == "xlsx" || ext == "xlsm" || (ext != "csv" && ext != "txt" && ext != "tsv" && isZip) {
-            return try xlsx(data: data, file: path)
+            return try xlsx(data: data, file: path, sheet: sheet)
         }
         if ext == "xls" {
             throw ExchangeError("\(path) is an old Excel 97–2003 workbook (.xls); save it as .xlsx or as CSV")
+        }
+        if let sheet {
+            throw ExchangeError("\(path) is a CSV file, which has no sheets; drop --sheet '\(MessageText.quoted(sheet))' (sheet = in Lua), or give the .xlsx workbook")
         }
         return try csv(data: data, file: path)
     }
@@ -93,7 +99,7 @@ public struct InputTable: Sendable {
                     hint: "every row needs a value (or an empty place) for each of the \(header.count) columns; is a comma missing?"))
                 continue
             }
-            rows.append(Row(line: r.line, cells: fields.map { $0.isEmpty ? .empty : .text($0) }))
+            rows.append(Row(line: r.line, cells: fields.map { $0.isEmpty ? .empty : .text(Exporter.undefused($0)) }))
         }
         return InputTable(file: file, format: .csv, encoding: encoding, headerLine: head.line, header: header,
                           rows: rows, problems: problems, blankRows: [])
@@ -104,8 +110,8 @@ public struct InputTable: Sendable {
         return try xlsx(data: data, file: path)
     }
 
-    public static func xlsx(data: Data, file path: String) throws -> InputTable {
-        let sheet = try XLSXReader.read(data, file: path)
+    public static func xlsx(data: Data, file path: String, sheet name: String? = nil) throws -> InputTable {
+        let sheet = try XLSXReader.read(data, file: path, sheet: name)
         guard let head = sheet.rows.first else {
             throw ExchangeError("\(path): the worksheet '\(MessageText.quoted(sheet.name))' is empty; it needs a header row naming the columns and one row per record")
         }
@@ -123,8 +129,10 @@ public struct InputTable: Sendable {
         let rows = sheet.rows.dropFirst().map { r in
             Row(line: r.number, cells: (0..<header.count).map { r.cells[$0] ?? .empty })
         }
-        return InputTable(file: path, format: .xlsx, encoding: nil, headerLine: head.number, header: header,
-                          rows: rows, problems: problems, blankRows: sheet.blankRows)
+        var table = InputTable(file: path, format: .xlsx, encoding: nil, headerLine: head.number, header: header,
+                               rows: rows, problems: problems, blankRows: sheet.blankRows)
+        table.sheetName = name == nil ? nil : sheet.name
+        return table
     }
 
     static func cleanHeader(_ s: String) -> String {

@@ -114,13 +114,22 @@ public enum XLSXReader {
         return try read(data, file: url.lastPathComponent, limits: limits)
     }
 
-    public static func read(_ data: Data, file: String, limits: XLSXLimits = XLSXLimits()) throws -> XLSXSheet {
+    /// `sheet` names the worksheet to read; nil reads the first.
+    public static func read(_ data: Data, file: String, sheet wanted: String? = nil, limits: XLSXLimits = XLSXLimits()) throws -> XLSXSheet {
         var archive = try XLSXArchive(data: data, file: file, limits: limits)
         guard let workbook = try archive.read("xl/workbook.xml") else {
             throw ExchangeError("\(file) is a ZIP archive but not an XLSX workbook (no xl/workbook.xml)")
         }
         let sheets = try XMLElements(workbook, names: ["sheet"], part: "xl/workbook.xml", file: file)
-        guard let first = sheets.first else { throw ExchangeError("\(file) has no worksheet") }
+        guard let firstSheet = sheets.first else { throw ExchangeError("\(file) has no worksheet") }
+        var first = firstSheet
+        if let wanted {
+            guard let named = sheets.first(where: { $0.attributes["name"] == wanted }) else {
+                let names = sheets.map { "'\(MessageText.quoted($0.attributes["name"] ?? "?"))'" }.joined(separator: ", ")
+                throw ExchangeError("\(file) has no sheet '\(MessageText.quoted(wanted))'; its sheets are \(names) — give one of them with --sheet (sheet = in Lua), as Excel shows it on the tab")
+            }
+            first = named
+        }
         let sheetName = first.attributes["name"] ?? "Sheet1"
         var sheetPath = "xl/worksheets/sheet1.xml"
         if let rid = first.attributes["r:id"] ?? first.attributes.first(where: { $0.key.hasSuffix(":id") })?.value,
