@@ -19,7 +19,7 @@ public enum AnnotationStubs {
         let tables = Set(Catalog.collections.map(\.table)).sorted()
         for table in tables { out += record(table, schema: schema) }
         for entity in Catalog.collections.sorted(by: { $0.name < $1.name }) { out += collection(entity, schema: schema) }
-        for module in ["db", "export", "import", "linkage", "check", "rules", "assign"] { out += self.module(module) }
+        for module in ["db", "export", "import", "linkage", "check", "rules", "assign", "report"] { out += self.module(module) }
         out += ["---Prints help: help() for an overview, help(households), help(households.where), help(\"db.exec\").",
                 "---@param x? any", "function help(x) end", ""]
         return out.joined(separator: "\n")
@@ -116,6 +116,7 @@ public enum AnnotationStubs {
         var out = ["---@class linkage.\(module)", "\(module) = {}", ""]
         for e in HelpCatalog.entries where e.key.hasPrefix(module + ".") {
             if e.key == "assign.proposal" { out += proposal(e); continue }
+            if e.key == "report.report" { out += reportClass(e); continue }
             for sig in HelpCatalog.signatures[e.key] ?? [] { out += function(sig, key: e.key, owner: "\(module).", types: [:]) }
         }
         return out
@@ -133,6 +134,15 @@ public enum AnnotationStubs {
                    "---@field unfilled { what: string, count: integer, reason: string }[] quota places left",
                    "local proposal = {}", ""]
         for sig in HelpCatalog.signatures[e.key] ?? [] { out += function(sig, key: e.key, owner: "proposal:", types: [:]) }
+        return out
+    }
+
+    /// A report of report.*: a document table with methods, a class of its own.
+    private static func reportClass(_ e: HelpEntry) -> [String] {
+        var out = ["---\(e.summary)", "---@class report.report", "---@field title string", "---@field subtitle string?",
+                   "---@field sections { title: string, sheet: string?, blocks: table[] }[]", "---@field notes string[]",
+                   "local report_methods = {}", ""]
+        for sig in HelpCatalog.signatures[e.key] ?? [] { out += function(sig, key: e.key, owner: "report_methods:", types: [:]) }
         return out
     }
 

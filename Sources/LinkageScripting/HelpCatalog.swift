@@ -22,6 +22,8 @@ public enum HelpCatalog {
           linkage       linkage.as_of(date): the date domain filters ask about (default today)
           assign        assign.households, assign.villages, assign.all: proposals of links
                         (within quotas) to print, edit and apply with proposal:apply()
+          report        report.new{ title = … }, report.builtin('coverage'): reports as HTML, XLSX
+                        or Markdown, with figures, tables, charts (r:write('r.html'))
 
         help(households)          the methods of a collection
         help(households.where)    one method;   help("record")   what records can do
@@ -214,6 +216,16 @@ public enum HelpCatalog {
         HelpEntry(key: "rules.stop", usage: "rules.stop(kind, { key fields, on = date })",
                   summary: "Ends a rule: from the day on it is not in force, and a check that needs it is refused for later days.",
                   example: "rules.stop('setting', { name = 'problem_followup_days', on = '2014-01-01' })\nassert(#rules.get('setting', '2014-06-30') == 2)"),
+        // report
+        HelpEntry(key: "report.new", usage: "report.new{ title = text, subtitle = text } --> report",
+                  summary: "A report to fill with sections of figures, tables, charts and text, then write as one HTML page (for a phone, a desktop or A4), an XLSX workbook (a sheet per section) or Markdown, as `linkage report` writes the built-in ones (docs/reports.md).",
+                  example: "local r = report.new{ title = '户数', subtitle = '按村' }\nr:section('村'):figure('households', households:count(), { format = 'integer' })\nassert(r:markdown():find('# 户数', 1, true) == 1)"),
+        HelpEntry(key: "report.builtin", usage: "report.builtin(name, { year = y, as_of = date, area = township }) --> report",
+                  summary: "A built-in report (report.names: overview, coverage, visits, quotas, outcomes, problems, assessment) as `linkage report NAME` makes it, to write, read (r.sections[1].blocks[1].items are its headline figures) or extend with sections of your own. Without year or as_of, linkage.as_of().",
+                  example: "local c = report.builtin('coverage', { as_of = '2012-06-30' })\nassert(c.title == '覆盖情况 Coverage' and #report.names == 7)\nc:section('办公室意见'):text('逐户核实')\nassert(#c.sections == 4)"),
+        HelpEntry(key: "report.report", usage: "r:section(title, { sheet = name })   r:figure(label, value, { format, note, tone })   r:table(rows, { title, columns, formats, totals, limit })   r:chart{ kind, title, categories, series | rows, category, values }   r:text(s)   r:note(s)   r:write(path)   r:html()   r:markdown()",
+                  summary: "Each adds to the current section and returns the report. figure: a headline number; consecutive figures share a row of cards. table: a query, db.query rows (in the statement's column order), findings or a list of rows; columns picks and orders; formats = { column = 'percent:1' } (auto, text, integer, decimal:N, percent:N — a percent is the fraction); totals = true adds a row of sums; limit keeps the first n and says how many were left out. chart: bar, stacked_bar or line, from categories and series = { { name, values } } or from rows (category and values name columns); every chart also shows its numbers as a table. write: .html, .xlsx or .md by the name. Resident IDs and phones are masked unless the run has --show-pii.",
+                  example: "local r = report.new{ title = 't' }\nr:table(db.query('SELECT name, kind FROM village ORDER BY id'), { title = 'villages', limit = 2 })\nr:chart{ kind = 'bar', title = 'households', categories = { 'a', 'b' }, series = { { name = 'n', values = { 3, 5 } } } }\nlocal t = r.sections[1].blocks[1]\nassert(t.columns[1].name == 'name' and #t.rows == 2)\nassert(r:html():find('<svg', 1, true))"),
     ]
 
     public static func entry(_ key: String) -> HelpEntry? { entries.first { $0.key == key } }
@@ -494,6 +506,17 @@ extension HelpCatalog {
                       Signature("history", ["kind: string"], ["table[]"]), Signature("kinds", [], ["table[]"])],
         "rules.set": [Signature("set", ["kind: string", "fields: table"], ["integer"])],
         "rules.stop": [Signature("stop", ["kind: string", "fields: table"], [])],
+        "report.new": [Signature("new", ["opts: { title: string, subtitle: string? }|string"], ["report.report"])],
+        "report.builtin": [Signature("builtin", ["name: string", "opts?: { year: integer?, as_of: string?, area: string? }"], ["report.report"])],
+        "report.report": [Signature("section", ["title: string", "opts?: { sheet: string? }"], ["report.report"]),
+                          Signature("figure", ["label: string", "value: any", "opts?: { format: string?, note: string?, tone: string? }"], ["report.report"]),
+                          Signature("table", ["rows: table|userdata", "opts?: { title: string?, columns: string[]?, formats: table<string, string>?, totals: boolean|table?, limit: integer? }"], ["report.report"]),
+                          Signature("chart", ["opts: { kind: string?, title: string?, categories: string[]?, series: { name: string, values: number[] }[]?, rows: table|userdata?, category: string?, values: string[]?, format: string? }"], ["report.report"]),
+                          Signature("text", ["text: string"], ["report.report"]),
+                          Signature("note", ["text: string"], ["report.report"]),
+                          Signature("write", ["path: string"], ["string"]),
+                          Signature("html", [], ["string"]),
+                          Signature("markdown", [], ["string"])],
     ]
 
     private static let checkOptions = "opts?: { year: integer?, as_of: string?, severity: string?, only: string[]? }"
