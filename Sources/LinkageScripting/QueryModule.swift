@@ -279,10 +279,12 @@ final class QueryModule {
             return []
         }
         var result: [LinkageModel.Predicate] = []
-        for (key, value) in dict.sorted(by: { "\($0.key)" < "\($1.key)" }) {
+        // Sorted by keyDescription: interpolating a key that is a Lua reference (a function, a
+        // thread) crashed Swift's reflection.
+        for (key, value) in dict.sorted(by: { $0.key.keyDescription < $1.key.keyDescription }) {
             guard case .string(let path) = key else { throw QueryError("where{}: field names are strings; got \(key.keyDescription)") }
             if case .table(let ops) = value, ops[.string("id")] == nil {
-                for (opKey, operand) in ops.sorted(by: { "\($0.key)" < "\($1.key)" }) {
+                for (opKey, operand) in ops.sorted(by: { $0.key.keyDescription < $1.key.keyDescription }) {
                     guard case .string(let op) = opKey else { throw QueryError("\(path): operators are named, such as { gt = 2 }") }
                     switch op {
                     case "null":

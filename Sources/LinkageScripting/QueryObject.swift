@@ -20,7 +20,7 @@ final class QueryObject {
     /// reported on the line that made it, not where the query later runs.
     private func chained(_ q: Query, _ call: LuaCall) throws -> Int32 {
         let generator = SQLGenerator(schema: module.schema, query: q)
-        _ = try generator.select()
+        if q.isGrouped { try generator.checkGrouping() } else { _ = try generator.select() }
         try PlaceNameCheck.check(module.db, try generator.placeNames())
         QueryObject.luaClass.push(QueryObject(q, module: module), on: call.stack)
         return 1
@@ -52,7 +52,10 @@ final class QueryObject {
                         descending = words[1].lowercased() == "desc"
                         spec = String(words[0])
                     }
-                    _ = try SQLGenerator(schema: q.module.schema, query: Query(q.query.entity).ordered(by: spec)).select()
+                    // A grouped query orders by its keys and aggregates, which aggregate{} checks.
+                    if !q.query.isGrouped {
+                        _ = try SQLGenerator(schema: q.module.schema, query: Query(q.query.entity).ordered(by: spec)).select()
+                    }
                     next = next.ordered(by: spec, descending: descending)
                 }
                 return try q.chained(next, call)
@@ -117,8 +120,35 @@ final class QueryObject {
                 try q.module.pushList(sql, table: nil, on: call)
                 return 1
             },
+            "group_by": { q, call in
+                let paths = try (2...max(2, call.count)).map { try call.string($0) }
+                return try q.chained(q.query.grouped(by: paths), call)
+            },
+            "having": { q, call in
+                guard q.query.isGrouped else { throw QueryError("having{} filters groups: write it after group_by(…); where{} filters rows") }
+                var next = q.query
+                for p in try q.module.predicates(call.table(2), entity: q.query.entity) {
+                    guard case .compare(let name, let op, let value) = p else {
+                        throw QueryError("having{} compares aggregates by name, such as having{ households = { gt = 10 } }")
+                    }
+                    next = next.having(name, op, value)
+                }
+                return try q.chained(next, call)
+            },
+            "aggregate": { q, call in
+                let aggregates = try q.module.aggregates(call.table(2))
+                return try q.module.pushResult(try q.generator().aggregated(aggregates), columns: q.query.groups + aggregates.map(\.name), on: call)
+            },
+            "pivot": { q, call in
+                let pivot = try q.module.pivot(call.table(2))
+                let columns = try q.module.values(try q.generator().pivotColumns(pivot))
+                return try q.module.pushResult(try q.generator().pivot(pivot, columns: columns),
+                                               columns: [pivot.rows] + columns.map(Pivot.columnName) + [pivot.total], on: call)
+            },
             "sql": { q, call in
-                let sql = try q.generator().select()
+                // A grouped query shows the SQL of aggregate{} with the same table (a count by default).
+                let sql = q.query.isGrouped ? try q.generator().aggregated(try q.module.aggregates(call.isNil(2) ? .table([.string("count"): .string("count")]) : call.table(2)))
+                    : try q.generator().select()
                 return call.returning(.string(sql.description), .array(sql.arguments.map(QueryObject.luaValue)))
             },
             "update": { q, call in

@@ -158,6 +158,21 @@ final class SQLStatement {
         }
     }
 
+    /// Column `i` of the current row as the model's value (for SQL the model makes next).
+    func value(_ i: Int32) -> SQLValue {
+        switch sqlite3_column_type(handle, i) {
+        case SQLITE_INTEGER: return .integer(sqlite3_column_int64(handle, i))
+        case SQLITE_FLOAT: return .real(sqlite3_column_double(handle, i))
+        case SQLITE_NULL: return .null
+        case SQLITE_BLOB:
+            let bytes = UnsafeRawBufferPointer(start: sqlite3_column_blob(handle, i), count: Int(sqlite3_column_bytes(handle, i)))
+            return .blob(Array(bytes))
+        default:
+            let text = sqlite3_column_text(handle, i) // before the byte count, which it may change
+            return .text(String(decoding: UnsafeRawBufferPointer(start: text, count: Int(sqlite3_column_bytes(handle, i))), as: UTF8.self))
+        }
+    }
+
     /// Pushes the current row as a table keyed by column name. `names` is the stack index of a
     /// table of the column names, so each row reuses the same interned strings.
     @inline(__always)

@@ -8,6 +8,10 @@ public struct Query: Sendable {
     public private(set) var offset: Int?
     /// The fields rows carry; nil for all of them.
     public private(set) var fields: [String]?
+    /// The fields `aggregate` groups by (`group_by`); empty: one group of every row.
+    public private(set) var groups: [String] = []
+    /// Conditions on the aggregated values, by their names in `aggregate` (`having`).
+    public private(set) var having: [(name: String, Comparison, SQLValue)] = []
 
     public init(_ entity: Entity) {
         self.entity = entity
@@ -37,6 +41,23 @@ public struct Query: Sendable {
         q.fields = fields
         return q
     }
+
+    /// Rows are aggregated per distinct value of these fields (see `SQLGenerator.aggregate`).
+    public func grouped(by paths: [String]) -> Query {
+        var q = self
+        q.groups = paths
+        return q
+    }
+
+    /// Keeps the groups whose aggregate `name` compares so.
+    public func having(_ name: String, _ op: Comparison, _ value: SQLValue) -> Query {
+        var q = self
+        q.having.append((name, op, value))
+        return q
+    }
+
+    /// Whether the query is grouped: its rows come from `aggregate`, not `select`.
+    public var isGrouped: Bool { !groups.isEmpty }
 
     public func offset(by n: Int) -> Query {
         var q = self

@@ -19,17 +19,17 @@ public struct BoundSQL: Sendable, Equatable, CustomStringConvertible {
 public struct SQLGenerator {
     public let schema: SchemaCatalog
     public let query: Query
-    private var joins: [String] = []
+    var joins: [String] = []
     private var joinAlias: [String: String] = [:]
     private var joinTables: [String: String] = [:]
-    private var whereArguments: [SQLValue] = []
+    var whereArguments: [SQLValue] = []
 
     public init(schema: SchemaCatalog, query: Query) {
         self.schema = schema
         self.query = query
     }
 
-    private var root: String { query.entity.table }
+    var root: String { query.entity.table }
 
     // MARK: public statements (each starts from a fresh copy, so no join is carried over)
 
@@ -46,6 +46,7 @@ public struct SQLGenerator {
     // MARK: statements
 
     mutating func build_select(_ columns: String? = nil) throws -> BoundSQL {
+        try ungrouped()
         let conditions = try whereClause()
         let order = try orderClause()
         let projected = try columns ?? query.fields.map { fields in
@@ -62,6 +63,7 @@ public struct SQLGenerator {
     }
 
     mutating func build_count() throws -> BoundSQL {
+        try ungrouped()
         if query.limit != nil || query.offset != nil {
             let inner = try build_select("1")
             return BoundSQL(text: "SELECT count(*) FROM (\(inner.text))", arguments: inner.arguments)
@@ -85,6 +87,7 @@ public struct SQLGenerator {
     /// `sum`, `avg`, `min`, `max` of a field.
     mutating func build_aggregate(_ function: String, of path: String) throws -> BoundSQL {
         precondition(["sum", "avg", "min", "max", "total"].contains(function))
+        try ungrouped()
         if query.limit != nil || query.offset != nil {
             let column = try resolve(path).expression
             let inner = try build_select("\(column) AS v")
@@ -101,12 +104,13 @@ public struct SQLGenerator {
         return try build_select(column)
     }
 
-    /// Counts per value of a field, largest first.
+    /// Counts per value of a field, largest first: `aggregated` over the query's filters alone.
     mutating func build_groupCount(_ path: String) throws -> BoundSQL {
-        let column = try resolve(path).expression
-        let conditions = try whereClause()
-        return BoundSQL(text: "SELECT \(column) AS \"\(path)\", count(*) AS count FROM \(root)\(joinText)\(conditions) GROUP BY 1 ORDER BY 2 DESC, 1",
-                   arguments: whereArguments)
+        try ungrouped()
+        var counted = Query(query.entity)
+        for p in query.predicates { counted = counted.filtered(p) }
+        counted = counted.grouped(by: [path]).ordered(by: "count", descending: true)
+        return try SQLGenerator(schema: schema, query: counted).aggregated([Aggregate("count", .count)])
     }
 
     /// One UPDATE for every row of the query. Values are checked against the columns first.
@@ -149,11 +153,18 @@ public struct SQLGenerator {
         return BoundSQL(text: " WHERE id IN (\(inner.text))", arguments: inner.arguments)
     }
 
+    /// A grouped query has rows only through `aggregated`: listing or counting its records would
+    /// quietly drop the grouping.
+    private func ungrouped() throws {
+        guard query.isGrouped else { return }
+        throw QueryError("\(query.entity.name):group_by(\(query.groups.map { "'\($0)'" }.joined(separator: ", "))) gives its rows through aggregate{ name = 'count', … }")
+    }
+
     // MARK: clauses
 
-    private var joinText: String { joins.isEmpty ? "" : " " + joins.joined(separator: " ") }
+    var joinText: String { joins.isEmpty ? "" : " " + joins.joined(separator: " ") }
 
-    private mutating func whereClause() throws -> String {
+    mutating func whereClause() throws -> String {
         whereArguments = []
         var terms: [String] = []
         if let scope = query.entity.scope {
@@ -286,7 +297,7 @@ public struct SQLGenerator {
         return alias
     }
 
-    private func table(_ name: String) throws -> TableInfo {
+    func table(_ name: String) throws -> TableInfo {
         guard let t = schema[name] else { throw QueryError("the register has no table \(name); is it at the current schema version?") }
         return t
     }
@@ -296,7 +307,13 @@ public struct SQLGenerator {
         let columns = schema[entity.table]?.columnNames ?? []
         let others = columnsOnly ? [] : (entity.relations.keys.sorted() + (path == nil ? entity.aliases.keys.sorted() : []))
         let place = path.map { "\($0) (\(entity.table))" } ?? entity.name
-        return QueryError("unknown field '\(name)' of \(place); valid fields: \((columns + others).joined(separator: ", "))")
+        let valid = columns + others
+        // The nearest names first: a misspelt field is the usual mistake (and is short; a long
+        // name is not a field misspelt, and its distances would cost time).
+        let target = Array(name)
+        let near = target.count > 40 ? [] : valid.map { (PlaceNameCheck.distance(target, Array($0)), $0) }
+            .filter { $0.0 <= max(1, target.count / 3) }.sorted { $0 < $1 }.prefix(3).map(\.1)
+        return QueryError("unknown field '\(name)' of \(place)\(near.isEmpty ? "" : "; did you mean \(near.joined(separator: ", "))?"); valid fields: \(valid.joined(separator: ", "))")
     }
 }
 
