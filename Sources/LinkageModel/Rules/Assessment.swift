@@ -43,7 +43,7 @@ public enum Assessment {
                        \(weight("commend_share")) AS share, \(weight("deadline_days")) AS days
                 FROM assessment_rule AS r WHERE \(RuleBook.inForce("r", on: "?1"))),
             load AS MATERIALIZED (\(load)),
-            m AS MATERIALIZED (\(Checks.visitMeasures)),
+            m AS (\(Checks.visitMeasures)),
             vis AS (SELECT actor, actor_id, count(*) AS n, sum(met) AS met FROM m GROUP BY actor, actor_id),
             hh AS (SELECT l.cadre_id AS id, count(*) AS n, count(CASE WHEN \(secure) THEN 1 END) AS secure,
                           sum(s.score) AS sat, count(s.score) AS surveyed

@@ -39,13 +39,17 @@ extension Checks {
         let share = D.activeShare("l", from: "?2", to: "?3", daysInYear: "?4")
         // a unit never links a household (link_unit_never_links_household)
         let pairs = [("cadre", "household"), ("cadre", "village"), ("unit", "village")]
+        // Each pair's standard comes in as constants (uncorrelated subqueries, run once), so the
+        // three scans of link stream through without the per-link rows being stored and joined.
         let perLink = pairs.map { a, t in
+            let standard = { (column: String) in "(SELECT \(column) FROM need WHERE actor = '\(a)' AND target = '\(t)')" }
             return """
                 SELECT l.id AS link_id, '\(a)' AS actor, '\(t)' AS target, l.\(a)_id AS actor_id, l.\(t)_id AS target_id, \(share) AS share,
                        count(CASE WHEN x.kind = 'visit' THEN 1 END) AS visits,
                        coalesce(sum(CASE WHEN x.kind = 'visit' THEN x.days END), 0) AS days,
                        count(CASE WHEN x.kind = 'talk' THEN 1 END) AS talks,
-                       count(CASE WHEN x.kind = 'publicity' THEN 1 END) AS publicity
+                       count(CASE WHEN x.kind = 'publicity' THEN 1 END) AS publicity,
+                       \(standard("v")) AS sv, \(standard("d")) AS sd, \(standard("t")) AS st, \(standard("p")) AS sp
                 FROM link AS l
                 LEFT JOIN visit AS x ON x.\(a)_id = l.\(a)_id AND x.\(t)_id = l.\(t)_id
                      AND x.date >= max(l.start_date, ?2) AND x.date <= ?3 AND (l.end_date IS NULL OR x.date < l.end_date)
@@ -59,14 +63,13 @@ extension Checks {
                 SELECT actor, target,
                        max(CASE WHEN kind = 'visit' THEN min_count END) AS v, max(CASE WHEN kind = 'visit' THEN min_days END) AS d,
                        max(CASE WHEN kind = 'talk' THEN min_count END) AS t, max(CASE WHEN kind = 'publicity' THEN min_count END) AS p
-                FROM visit_standard AS s WHERE \(RuleBook.inForce("s", on: "?3")) GROUP BY actor, target),
-            done AS (\(perLink.joined(separator: "\nUNION ALL\n"))),
-            due AS (
-                SELECT done.*, CAST(round(need.v * share) AS INTEGER) AS nv, round(need.d * share, 1) AS nd,
-                       CAST(round(need.t * share) AS INTEGER) AS nt, CAST(round(need.p * share) AS INTEGER) AS np
-                FROM done JOIN need USING (actor, target))
+                FROM visit_standard AS s WHERE \(RuleBook.inForce("s", on: "?3")) GROUP BY actor, target)
             -- days are summed as REAL: 2.3 + 2.3 + 1.3 is 5.8999999999999995, which meets 5.9
-            SELECT due.*, CASE WHEN visits < nv OR round(days, 6) < nd OR talks < nt OR publicity < np THEN 0 ELSE 1 END AS met FROM due
+            SELECT link_id, actor, target, actor_id, target_id, share, visits, days, talks, publicity, nv, nd, nt, np,
+                   CASE WHEN visits < nv OR round(days, 6) < nd OR talks < nt OR publicity < np THEN 0 ELSE 1 END AS met
+            FROM (SELECT done.*, CAST(round(sv * share) AS INTEGER) AS nv, round(sd * share, 1) AS nd,
+                         CAST(round(st * share) AS INTEGER) AS nt, CAST(round(sp * share) AS INTEGER) AS np
+                  FROM (\(perLink.joined(separator: "\nUNION ALL\n"))) AS done)
             """
     }
 

@@ -7,10 +7,6 @@ extension BuiltInReports {
     static func assessment(_ c: ReportContext) throws -> Report {
         try Assessment.requireRules(c.db, c.period)
         let rules = try Assessment.rules(c.db, c.period)
-        let rows = try c.rows("""
-            SELECT x.* FROM (\(Assessment.sql)) AS x JOIN unit AS u ON u.name = x.unit
-            WHERE ?6 IS NULL OR u.area_id = ?6
-            """)
         let pct = ValueFormat.percent(places: 0)
         func line(_ r: Row) -> [SQLValue] {
             [.integer(r["rank"]), .text(r["name"])] + (r["kind"] as String == "cadre" ? [.text(r["unit"])] : [])
@@ -23,9 +19,6 @@ extension BuiltInReports {
                    ReportColumn("满意度", format: .decimal(places: 0)), ReportColumn("得分", format: .decimal(places: 1)),
                    ReportColumn("结论", format: .text), ReportColumn("整改期限", format: .text)]
         }
-        let units = rows.filter { $0["kind"] == "unit" }.map(line)
-        let cadres = rows.filter { $0["kind"] == "cadre" }.map(line)
-        let verdict = { (rows: [[SQLValue]], cadre: Bool, v: String) in rows.filter { $0[cadre ? 10 : 9] == .text(v) } }
         let weights: [(String, String)] = [("weight_coverage", "覆盖 coverage"), ("weight_quota", "联系方式 quota"), ("weight_visits", "三到 visits"),
                                            ("weight_outcomes", "成效 outcomes"), ("weight_satisfaction", "满意度 satisfaction")]
         let ruleTable = ReportTable(title: "weights and thresholds in force (assessment_rule)", columns: [ReportColumn("item", format: .text), ReportColumn("value")],
@@ -34,37 +27,59 @@ extension BuiltInReports {
                                         [.text("satisfaction_floor 满意度底线"), .real(rules["satisfaction_floor"] ?? 0)],
                                         [.text("commend_share 表彰比例"), .real(rules["commend_share"] ?? 0)],
                                         [.text("deadline_days 整改天数"), .real(rules["deadline_days"] ?? 0)]])
-        let bands = stride(from: 0, to: 100, by: 10).map { $0 }
-        func band(_ rows: [[SQLValue]], _ scoreAt: Int) -> [Double] {
-            bands.map { b in Double(rows.filter { let s = $0[scoreAt].double; return s >= Double(b) && (s < Double(b + 10) || b == 90) }.count) }
-        }
+        // Read as it streams (best first within each kind): a province's cadres are counted, and
+        // only the lines shown are kept.
         let limit = 500
-        let commend = verdict(units, false, "commend").count + verdict(cadres, true, "commend").count
-        let criticise = verdict(units, false, "criticise").count + verdict(cadres, true, "criticise").count
+        struct Kind {
+            var scored = 0, bands = [Double](repeating: 0, count: 10)
+            var all: [[SQLValue]] = [], commend: [[SQLValue]] = [], criticise: [[SQLValue]] = []
+            var commended = 0, criticised = 0
+        }
+        var kinds = ["unit": Kind(), "cadre": Kind()]
+        let bound = c.period.bind("""
+            SELECT x.* FROM (\(Assessment.sql)) AS x JOIN unit AS u ON u.name = x.unit
+            WHERE ?6 IS NULL OR u.area_id = ?6
+            """, extra: [c.area.map { .integer($0.id) } ?? .null])
+        let cursor = try Row.fetchCursor(c.db, sql: bound.text, arguments: StatementArguments(bound.arguments.map(\.databaseValue)))
+        while let r = try cursor.next() {
+            let kind: String = r["kind"], verdict: String = r["verdict"]
+            var k = kinds[kind]!
+            k.scored += 1
+            k.bands[min(9, max(0, Int((r["score"] as Double) / 10)))] += 1
+            if k.all.count < limit { k.all.append(line(r)) }
+            if verdict == "commend" { k.commended += 1; if k.commend.count < limit { k.commend.append(line(r)) } }
+            if verdict == "criticise" { k.criticised += 1; if k.criticise.count < limit { k.criticise.append(line(r)) } }
+            kinds[kind] = k
+        }
+        let units = kinds["unit"]!, cadres = kinds["cadre"]!
+        let bands = stride(from: 0, to: 100, by: 10).map { $0 }
+        let commend = units.commended + cadres.commended
+        let criticise = units.criticised + cadres.criticised
         return Report(title: "考核 Assessment", subtitle: c.subtitle, sections: [
             ReportSection(title: "Headline", sheetName: "概要", blocks: [
                 .figures([
-                    KeyFigure("units scored", .integer(Int64(units.count)), format: .integer),
-                    KeyFigure("cadres scored", .integer(Int64(cadres.count)), format: .integer),
+                    KeyFigure("units scored", .integer(Int64(units.scored)), format: .integer),
+                    KeyFigure("cadres scored", .integer(Int64(cadres.scored)), format: .integer),
                     KeyFigure("表彰 to commend", .integer(Int64(commend)), format: .integer, tone: .good),
                     KeyFigure("批评 to criticise", .integer(Int64(criticise)), format: .integer, note: "deadline \(rules["deadline_days"].map { Int($0) } ?? 0) days", tone: criticise == 0 ? .good : .bad),
                 ]),
                 .table(ruleTable),
             ]),
             ReportSection(title: "Units", sheetName: "单位", blocks: [
-                .table(ReportTable(columns: columns(false), rows: units)),
+                .table(ReportTable(columns: columns(false), rows: units.all, omitted: units.scored - units.all.count)),
                 .chart(ReportChart(.bar, title: "scores of units and cadres (count by band of 10)", categories: bands.map { $0 == 90 ? "90–100" : "\($0)–\($0 + 9)" },
-                                   series: [.init("单位", band(units, 8)), .init("干部", band(cadres, 9))], format: .integer)),
+                                   series: [.init("单位", units.bands), .init("干部", cadres.bands)], format: .integer)),
             ]),
             ReportSection(title: "To commend and to criticise", sheetName: "表彰与批评", blocks: [
-                .table(ReportTable(title: "表彰 units", columns: columns(false), rows: verdict(units, false, "commend"))),
-                .table(ReportTable(title: "批评 units, with the deadline to put it right", columns: columns(false), rows: verdict(units, false, "criticise"))),
-                .table(ReportTable(title: "表彰 cadres", columns: columns(true), rows: Array(verdict(cadres, true, "commend").prefix(limit)))),
-                .table(ReportTable(title: "批评 cadres, with the deadline to put it right", columns: columns(true),
-                                   rows: Array(verdict(cadres, true, "criticise").prefix(limit)), omitted: max(0, verdict(cadres, true, "criticise").count - limit))),
+                .table(ReportTable(title: "表彰 units", columns: columns(false), rows: units.commend, omitted: units.commended - units.commend.count)),
+                .table(ReportTable(title: "批评 units, with the deadline to put it right", columns: columns(false), rows: units.criticise,
+                                   omitted: units.criticised - units.criticise.count)),
+                .table(ReportTable(title: "表彰 cadres", columns: columns(true), rows: cadres.commend, omitted: cadres.commended - cadres.commend.count)),
+                .table(ReportTable(title: "批评 cadres, with the deadline to put it right", columns: columns(true), rows: cadres.criticise,
+                                   omitted: cadres.criticised - cadres.criticise.count)),
             ]),
             ReportSection(title: "Cadres", sheetName: "干部", blocks: [
-                .table(ReportTable(columns: columns(true), rows: Array(cadres.prefix(limit)), omitted: max(0, cadres.count - limit))),
+                .table(ReportTable(columns: columns(true), rows: cadres.all, omitted: cadres.scored - cadres.all.count)),
             ]),
         ], notes: [
             "Each part is a share from 0 to 1: coverage, the share of the quota held; quota, Σ min(held, quota) / Σ max(held, quota), so linking more than the quota costs as much as fewer; visits, the share of links meeting the pro-rated standard (the visits check's measure); outcomes, the share of linked households with 两不愁三保障 all met; satisfaction, the mean survey score of linked households in \(c.period.year).",

@@ -2,33 +2,42 @@ import GRDB
 import LinkageModel
 
 extension BuiltInReports {
-    /// 三到 from the visits check's own measure (Checks.visitMeasures): one statement computes
-    /// the measure once and sums it by unit, township, cadre and in all.
+    /// 三到 from the visits check's own measure (Checks.visitMeasures), read once as it streams
+    /// and summed here by unit, township, cadre and in all: a province's million links are
+    /// never stored or sorted.
     static func visits(_ c: ReportContext) throws -> Report {
-        let sums = """
-            count(*) AS links, sum(met) AS met, sum(visits) AS visits, sum(nv) AS nv, round(sum(days), 1) AS days, round(sum(nd), 1) AS nd,
-            sum(talks) AS talks, sum(nt) AS nt, sum(publicity) AS publicity, sum(np) AS np
-            """
-        let rows = try c.rows("""
-            WITH m AS (\(Checks.visitMeasures)),
-            mm AS MATERIALIZED (
-                SELECT m.*, CASE m.actor WHEN 'cadre' THEN (SELECT unit_id FROM cadre WHERE id = m.actor_id) ELSE m.actor_id END AS unit_id,
-                       CASE m.target WHEN 'household' THEN (SELECT v.area_id FROM household AS h JOIN village AS v ON v.id = h.village_id WHERE h.id = m.target_id)
-                            ELSE (SELECT area_id FROM village WHERE id = m.target_id) END AS area_id
-                FROM m),
-            f AS (SELECT * FROM mm WHERE ?6 IS NULL OR area_id = ?6)
-            SELECT 'all' AS level, NULL AS id, '' AS name, '' AS unit, \(sums) FROM f
-            UNION ALL
-            SELECT 'unit', f.unit_id, u.name, '', \(sums) FROM f JOIN unit AS u ON u.id = f.unit_id GROUP BY f.unit_id
-            UNION ALL
-            SELECT 'area', f.area_id, a.name, '', \(sums) FROM f JOIN area AS a ON a.id = f.area_id GROUP BY f.area_id
-            UNION ALL
-            SELECT 'cadre', f.actor_id, cd.name, u.name, \(sums) FROM f JOIN cadre AS cd ON cd.id = f.actor_id JOIN unit AS u ON u.id = cd.unit_id
-            WHERE f.actor = 'cadre' GROUP BY f.actor_id
+        struct Sums {
+            // links, met, visits, nv, days, nd, talks, nt, publicity, np; inline, so a province's
+            // cadres cost no allocation each
+            var v = SIMD16<Double>()
+            mutating func add(_ row: Row) { v[0] += 1; for i in 1..<10 { v[i] += (row[i + 2] as Double?) ?? 0 } } // met … np are columns 3 … 11
+        }
+        var all = Sums(), byUnit: [Int64: Sums] = [:], byArea: [Int64: Sums] = [:], byCadre: [Int64: Sums] = [:]
+        let bound = c.period.bind("""
+            SELECT m.actor, m.actor_id,
+                   CASE m.actor WHEN 'cadre' THEN (SELECT unit_id FROM cadre WHERE id = m.actor_id) ELSE m.actor_id END AS unit_id,
+                   met, visits, nv, days, nd, talks, nt, publicity, np,
+                   CASE m.target WHEN 'household' THEN (SELECT v.area_id FROM household AS h JOIN village AS v ON v.id = h.village_id WHERE h.id = m.target_id)
+                        ELSE (SELECT area_id FROM village WHERE id = m.target_id) END AS area_id
+            FROM (\(Checks.visitMeasures)) AS m
             """)
-        func line(_ r: Row) -> [SQLValue] {
-            let v = (4...13).map { SQLValue(r[$0] as DatabaseValue) }
-            return [.text(r["name"]), v[0], v[1], share(v[1], v[0]), v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9]]
+        let cursor = try Row.fetchCursor(c.db, sql: bound.text, arguments: StatementArguments(bound.arguments.map(\.databaseValue)))
+        while let row = try cursor.next() {
+            let area: Int64? = row["area_id"]
+            if let only = c.area?.id, area != only { continue }
+            all.add(row)
+            if let unit: Int64 = row["unit_id"] { byUnit[unit, default: Sums()].add(row) }
+            if let area { byArea[area, default: Sums()].add(row) }
+            if row["actor"] == "cadre" { byCadre[row["actor_id"], default: Sums()].add(row) }
+        }
+        func names(_ sql: String) throws -> [Int64: Row] {
+            Dictionary(try Row.fetchAll(c.db, sql: sql).map { ($0["id"] as Int64, $0) }, uniquingKeysWith: { a, _ in a })
+        }
+        let unitNames = try names("SELECT id, name FROM unit"), areaNames = try names("SELECT id, name, code, kind FROM area")
+        func line(_ name: String, _ s: Sums) -> [SQLValue] {
+            return [.text(name), .integer(Int64(s.v[0])), .integer(Int64(s.v[1])), share(.real(s.v[1]), .real(s.v[0])), .integer(Int64(s.v[2])), .integer(Int64(s.v[3])),
+                    .real((s.v[4] * 10).rounded() / 10), .real((s.v[5] * 10).rounded() / 10),
+                    .integer(Int64(s.v[6])), .integer(Int64(s.v[7])), .integer(Int64(s.v[8])), .integer(Int64(s.v[9]))]
         }
         let pct = ValueFormat.percent(places: 1)
         func columns(_ first: String) -> [ReportColumn] {
@@ -36,26 +45,40 @@ extension BuiltInReports {
              ReportColumn("走访"), ReportColumn("应走访"), ReportColumn("驻村天数", format: .decimal(places: 1)), ReportColumn("应驻天数", format: .decimal(places: 1)),
              ReportColumn("谈心"), ReportColumn("应谈心"), ReportColumn("宣讲"), ReportColumn("应宣讲")]
         }
-        let level = { (name: String) in rows.filter { $0["level"] == name } }
-        let all = level("all").first.map(line) ?? []
-        let units = level("unit").map(line).sorted { ($0[3].double, ValueText.text($0[0], .text)) < ($1[3].double, ValueText.text($1[0], .text)) }
-        let areas = level("area").map(line)
-        let cadres = level("cadre").map { r -> [SQLValue] in var l = line(r); l.insert(.text(r["unit"]), at: 1); return l }
-        // worst first: lowest compliance, then the most links short
-        let worst = cadres.sorted { a, b in
-            (a[4].double, -(a[2].double - a[3].double), ValueText.text(a[0], .text)) < (b[4].double, -(b[2].double - b[3].double), ValueText.text(b[0], .text))
+        let allLine = all.v[0] == 0 ? [] : line("", all)
+        let units = byUnit.map { line(unitNames[$0.key]?["name"] ?? "unit \($0.key)", $0.value) }
+            .sorted { ($0[3].double, ValueText.text($0[0], .text)) < ($1[3].double, ValueText.text($1[0], .text)) }
+        // townships before subdistricts, each by code, as in the other reports
+        let areas = byArea.sorted { a, b in
+            let x = areaNames[a.key], y = areaNames[b.key]
+            return ((x?["kind"] as String?) ?? "", (y?["code"] as String?) ?? "") > ((y?["kind"] as String?) ?? "", (x?["code"] as String?) ?? "")
+        }.map { line(areaNames[$0.key]?["name"] ?? "area \($0.key)", $0.value) }
+        // Lines only for the cadres shown: the worst twenty (lowest compliance, then the most
+        // links short) and the first `limit` by id; a province has hundreds of thousands.
+        let limit = 500
+        let worstIDs = byCadre.map { (id: $0.key, rate: $0.value.v[1] / $0.value.v[0], short: $0.value.v[0] - $0.value.v[1]) }
+            .sorted { ($0.rate, -$0.short, $0.id) < ($1.rate, -$1.short, $1.id) }.prefix(20).map(\.id)
+        let firstIDs = byCadre.keys.sorted().prefix(limit)
+        let shown = Set(worstIDs).union(firstIDs)
+        let cadreNames = try names(shown.isEmpty ? "SELECT 1 AS id WHERE 0" : """
+            SELECT c.id, c.name, u.name AS unit FROM cadre AS c JOIN unit AS u ON u.id = c.unit_id WHERE c.id IN (\(shown.map(String.init).joined(separator: ",")))
+            """)
+        func cadreLine(_ id: Int64) -> [SQLValue] {
+            var l = line(cadreNames[id]?["name"] ?? "cadre \(id)", byCadre[id]!)
+            l.insert(.text(cadreNames[id]?["unit"] ?? ""), at: 1)
+            return l
         }
+        let worst = worstIDs.map(cadreLine), cadres = firstIDs.map(cadreLine)
         var cadreColumns = columns("干部")
         cadreColumns.insert(ReportColumn("单位", format: .text), at: 1)
-        let limit = 500
-        let short = all.isEmpty ? 0 : Int(all[1].double - all[2].double)
+        let short = Int(all.v[0] - all.v[1])
         return Report(title: "三到 Visits", subtitle: c.subtitle + " · \(c.period.yearStart) to \(c.period.periodEnd)", sections: [
             ReportSection(title: "Headline", sheetName: "概要", blocks: [.figures([
-                KeyFigure("达标率 links meeting the standard", all.isEmpty ? .null : all[3], format: pct,
-                          note: all.isEmpty ? "no links" : "\(ValueText.text(all[2], .integer)) of \(ValueText.text(all[1], .integer)) links", tone: short == 0 ? .good : .bad),
+                KeyFigure("达标率 links meeting the standard", allLine.isEmpty ? .null : allLine[3], format: pct,
+                          note: allLine.isEmpty ? "no links" : "\(ValueText.text(allLine[2], .integer)) of \(ValueText.text(allLine[1], .integer)) links", tone: short == 0 ? .good : .bad),
                 KeyFigure("links short of the standard", .integer(Int64(short)), format: .integer, tone: short == 0 ? .good : .bad),
-                KeyFigure("走访 visits done / due", all.isEmpty ? .null : all[4], format: .integer, note: all.isEmpty ? nil : "due \(ValueText.text(all[5], .integer))"),
-                KeyFigure("驻村天数 days", all.isEmpty ? .null : all[6], format: .decimal(places: 1), note: all.isEmpty ? nil : "due \(ValueText.text(all[7], .decimal(places: 1)))"),
+                KeyFigure("走访 visits done / due", allLine.isEmpty ? .null : allLine[4], format: .integer, note: allLine.isEmpty ? nil : "due \(ValueText.text(allLine[5], .integer))"),
+                KeyFigure("驻村天数 days", allLine.isEmpty ? .null : allLine[6], format: .decimal(places: 1), note: allLine.isEmpty ? nil : "due \(ValueText.text(allLine[7], .decimal(places: 1)))"),
             ])]),
             ReportSection(title: "By unit", sheetName: "分单位", blocks: [.table(ReportTable(columns: columns("单位"), rows: units))]),
             ReportSection(title: "By township and subdistrict", sheetName: "分乡镇", blocks: [
@@ -63,9 +86,9 @@ extension BuiltInReports {
                 .chart(ReportChart(.bar, title: "达标率 by township and subdistrict", categories: areas.map { ValueText.text($0[0], .text) },
                                    series: [.init("达标率", areas.map { $0[3].double })], format: .percent(places: 0))),
             ]),
-            ReportSection(title: "The worst twenty cadres", sheetName: "最差二十", blocks: [.table(ReportTable(columns: cadreColumns, rows: Array(worst.prefix(20))))]),
-            ReportSection(title: "By cadre", sheetName: "分干部", blocks: [.table(ReportTable(columns: cadreColumns, rows: Array(cadres.prefix(limit)),
-                                                                                             omitted: max(0, cadres.count - limit)))]),
+            ReportSection(title: "The worst twenty cadres", sheetName: "最差二十", blocks: [.table(ReportTable(columns: cadreColumns, rows: worst))]),
+            ReportSection(title: "By cadre", sheetName: "分干部", blocks: [.table(ReportTable(columns: cadreColumns, rows: cadres,
+                                                                                             omitted: byCadre.count - cadres.count))]),
         ], notes: [
             "A link meets the standard (三到) when its visits, days, talks and publicity sessions from \(c.period.yearStart) to \(c.period.periodEnd) reach visit_standard's numbers, pro-rated for the share of the year it was active (docs/rules.md); the same measure as `linkage check --only visits`.",
             "Townships are those of the linked household or village. The table by cadre lists at most \(limit); `linkage check --only visits -o FILE` lists every link that falls short.",
