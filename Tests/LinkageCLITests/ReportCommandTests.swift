@@ -46,6 +46,26 @@ final class ReportCommandTests: LinkageCLITestCase {
         let totals = try XCTUnwrap(book["分乡镇"]?.first { ($0.first as? String) == "合计" })
         XCTAssertTrue(totals.contains { ($0 as? Int) == households }, "totals row \(totals) holds \(households) households as a number")
 
+        // the visits workbook's headline is the visits check's count of links short
+        let visits = try linkage("--db", "d.db", "check", "--as-of", "2012-06-30", "--only", "visits", "--format", "csv")
+        let short = visits.stdout.components(separatedBy: "\r\n").filter { !$0.isEmpty }.count - 1
+        XCTAssertEqual(try linkage("--db", "d.db", "report", "visits", "--as-of", "2012-06-30", "-o", "v.xlsx").exitCode, 0)
+        let headline = try XCTUnwrap(try sheets("v.xlsx")["概要"])
+        XCTAssertTrue(headline.contains { ($0.first as? String) == "links short of the standard" && ($0.count > 1 ? $0[1] as? Int : nil) == short },
+                      "\(headline) holds \(short) links short")
+
+        // the samples of reports made in Lua
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let brief = try linkage("--db", "d.db", "run", "--read-only", root.appendingPathComponent("samples/reports/township_brief.lua").path,
+                                "太京镇", "2012-06-30", "brief.html")
+        XCTAssertEqual(brief.exitCode, 0, "\(brief)")
+        XCTAssertTrue(String(decoding: try bytes("brief.html"), as: UTF8.self).contains("太京镇 联村联户简报"))
+        let causes = try linkage("--db", "d.db", "run", "--read-only", root.appendingPathComponent("samples/reports/causes.lua").path, "causes.xlsx")
+        XCTAssertEqual(causes.exitCode, 0, "\(causes)")
+        let pivot = try XCTUnwrap(try sheets("causes.xlsx")["按乡镇"])
+        XCTAssertTrue(pivot.contains { row in (row.first as? String) == "合计" && (row.last as? Int) == households },
+                      "the cross-tab's grand total is every household")
+
         // the same register and day give the same bytes, in each format
         for file in ["a.html", "b.html", "a.xlsx", "b.xlsx", "a.md", "b.md"] {
             let r = try linkage("--db", "d.db", "report", "overview", "--as-of", "2012-06-30", "-o", file)
