@@ -30,7 +30,7 @@ final class RulesModule {
                 }
                 let period = try self.period(year: try call.optionalInteger(2), asOf: try call.optionalString(3))
                 try check.requireRules(self.queries.db, period)
-                try self.queries.pushList(check.statement(period), table: nil, on: call)
+                try self.queries.pushList(try check.statement(self.queries.db, period), table: nil, on: call)
                 call.push(.integer(Int64(period.year)))
                 call.push(.string(period.asOf))
                 return 3

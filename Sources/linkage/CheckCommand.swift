@@ -42,18 +42,19 @@ struct CheckCommand: ParsableCommand {
     func run() throws {
         let names = only.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty }
         let format = try chosenFormat()
+        let (register, protected) = try database.openReadOnly(writingTo: output)
         if sql {
+            // The SQL for this register: the actions check is written for the rules in force.
             do {
                 let period = try dates.period()
                 for check in try Checks.select(names) {
-                    print("-- \(check.name): \(check.title)\n\(check.inlineSQL(period));\n")
+                    print("-- \(check.name): \(check.title)\n\(try register.queue.read { db in try check.inlineSQL(db, period) });\n")
                 }
                 return
             } catch let e as QueryError {
                 throw Failure.input(e.message)
             }
         }
-        let (register, protected) = try database.openReadOnly(writingTo: output)
         let period: CheckPeriod, checks: [Check]
         do {
             period = try dates.period()

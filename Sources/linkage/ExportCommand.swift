@@ -146,7 +146,8 @@ struct ExportCommand: ParsableCommand {
                 throw Failure.input("unknown check '\(check)'; the checks are \(Checks.all.map(\.name).joined(separator: ", "))")
             }
             do {
-                let bound = rule.statement(try CheckPeriod(year: year, asOf: asOf))
+                let period = try CheckPeriod(year: year, asOf: asOf)
+                let bound = try register.queue.read { db in try rule.statement(db, period) }
                 return (bound.text, bound.arguments)
             } catch let e as QueryError {
                 throw Failure.input(e.message)

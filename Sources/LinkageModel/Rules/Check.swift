@@ -49,7 +49,20 @@ public struct Check: Sendable {
     public let title: String
     /// The rule kinds it reads: a day with none of them in force is refused, not "all well".
     public let rules: [String]
-    let sql: String
+    /// The statement, written for the rules in force in the period where the check's SQL depends
+    /// on them (the actions check has a column per action_minimum row).
+    let build: @Sendable (Database, CheckPeriod) throws -> String
+
+    init(name: String, title: String, rules: [String], sql: String) {
+        self.init(name: name, title: title, rules: rules) { _, _ in sql }
+    }
+
+    init(name: String, title: String, rules: [String], build: @escaping @Sendable (Database, CheckPeriod) throws -> String) {
+        self.name = name
+        self.title = title
+        self.rules = rules
+        self.build = build
+    }
 
     /// What every finding says: which check, how bad (error, warning, info), about what, where,
     /// what the rule expects and what the register has, in words; and the record it is about.
@@ -57,12 +70,12 @@ public struct Check: Sendable {
 
     public static let severities = ["error", "warning", "info"]
 
-    public func statement(_ period: CheckPeriod) -> BoundSQL { period.bind(sql) }
+    public func statement(_ db: Database, _ period: CheckPeriod) throws -> BoundSQL { period.bind(try build(db, period)) }
 
     /// The statement with the period's values written in place of ?1 … ?5: to read, or to run in
     /// the sqlite3 shell.
-    public func inlineSQL(_ period: CheckPeriod) -> String {
-        var text = sql
+    public func inlineSQL(_ db: Database, _ period: CheckPeriod) throws -> String {
+        var text = try build(db, period)
         // ?5 first, down to ?1, so that no number is replaced inside a longer one
         for (i, value) in period.arguments.enumerated().reversed() { text = text.replacingOccurrences(of: "?\(i + 1)", with: value.description) }
         return text
@@ -79,7 +92,7 @@ public struct Check: Sendable {
     /// Runs the check, handing each finding to `body` as it is read (nothing is held).
     public func run(_ db: Database, _ period: CheckPeriod, _ body: (Row) throws -> Void) throws {
         try requireRules(db, period)
-        let bound = statement(period)
+        let bound = try statement(db, period)
         let cursor = try Row.fetchCursor(db, sql: bound.text, arguments: StatementArguments(bound.arguments.map(\.databaseValue)))
         while let row = try cursor.next() { try body(row) }
     }

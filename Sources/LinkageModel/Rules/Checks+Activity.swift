@@ -1,3 +1,5 @@
+import GRDB
+
 /// The checks of what linking does: contact (三到), the six actions (六项行动), outcomes (三大成效)
 /// and problems followed until closed.
 extension Checks {
@@ -75,42 +77,82 @@ extension Checks {
 
     /// 六项行动: each linked target against the minimums of action_minimum in force, counting the
     /// activities recorded against it in the period (by anyone). One finding per target, naming
-    /// every item it lacks. The period's activities are read once, in table order, and matched to
-    /// the (few) rules; targets are then read in id order, so only the counts are sorted.
+    /// every item it lacks.
+    ///
+    /// The statement is written for the rows in force at the period's end: a count per row, as a
+    /// column, over each target's activities read in target order through its index, so the
+    /// counting streams (no sort of a province's activities) and each target is one row.
     public static let actions = Check(name: "actions", title: "the six actions' minimums per linked village, community and household (六项行动)",
-                                      rules: ["action_minimum"], sql: """
-        WITH r AS MATERIALIZED (SELECT * FROM action_minimum AS m WHERE m.min_count > 0 AND \(RuleBook.inForce("m", on: "?3"))),
-        -- households by id, villages by minus id: one key for the joins below
-        done AS MATERIALIZED (
-            SELECT coalesce(a.household_id, -a.village_id) AS key, r.id AS rule, count(*) AS n
-            FROM activity AS a NOT INDEXED CROSS JOIN r
-            WHERE a.date BETWEEN ?2 AND ?3 AND (r.action IS NULL OR r.action = a.action) AND a.title LIKE r.title_like
-              AND (r.target = 'household') = (a.household_id IS NOT NULL)
-            GROUP BY 1, 2)
-        SELECT 'actions' AS "check", 'warning' AS severity, 'household ' || h.id || ' ' || h.head_name AS subject, \(householdArea) AS area,
-               group_concat(r.item || ' ≥ ' || r.min_count, ', ') AS expected,
-               group_concat(r.item || ' ' || coalesce(d.n, 0), ', ') AS actual,
-               'lacks ' || group_concat(r.item, ', ') || ' between ' || ?2 || ' and ' || ?3 || ' (六项行动, action_minimum)' AS message,
-               'household' AS subject_table, h.id AS subject_id
-        FROM household AS h
-        JOIN r ON r.target = 'household' AND (r.cause IS NULL OR r.cause IN (h.main_cause, h.other_cause_1, h.other_cause_2))
-        LEFT JOIN done AS d ON d.key = +h.id AND d.rule = r.id
-        WHERE coalesce(d.n, 0) < r.min_count
-          AND EXISTS (SELECT 1 FROM link AS l WHERE l.household_id = h.id AND \(D.activeLink("l", on: "?3")))
-        GROUP BY h.id
-        UNION ALL
-        SELECT 'actions', 'warning', \(villageSubject), \(villageArea),
-               group_concat(r.item || ' ≥ ' || r.min_count, ', '), group_concat(r.item || ' ' || coalesce(d.n, 0), ', '),
-               'lacks ' || group_concat(r.item, ', ') || ' between ' || ?2 || ' and ' || ?3 || ' (六项行动, action_minimum)',
-               'village', v.id
-        FROM village AS v
-        JOIN r ON r.target = CASE WHEN v.kind = 'community' THEN 'community' ELSE 'village' END
-               OR (r.target = 'poor_village' AND \(D.poorVillage("v")))
-        LEFT JOIN done AS d ON d.key = -v.id AND d.rule = r.id
-        WHERE coalesce(d.n, 0) < r.min_count
-          AND EXISTS (SELECT 1 FROM link AS l WHERE l.village_id = v.id AND \(D.activeLink("l", on: "?3")))
-        GROUP BY v.id
-        """)
+                                      rules: ["action_minimum"]) { db, period in
+        let rules = try Row.fetchAll(db, sql: """
+            SELECT id, item, action, target, title_like, cause, min_count FROM action_minimum AS m
+            WHERE m.min_count > 0 AND \(RuleBook.inForce("m", on: "?")) ORDER BY id
+            """, arguments: [period.periodEnd, period.periodEnd])
+        func literal(_ s: String?) -> String { s.map { SQLValue.text($0).description } ?? "NULL" }
+        /// An activity `a` counts for the row.
+        func counts(_ r: Row) -> String {
+            var conditions: [String] = []
+            if let action: String = r["action"] { conditions.append("a.action = \(literal(action))") }
+            let like: String = r["title_like"]
+            if like != "%" { conditions.append("a.title LIKE \(literal(like))") }
+            return "count(CASE WHEN \(conditions.isEmpty ? "1" : conditions.joined(separator: " AND ")) THEN 1 END)"
+        }
+        /// The parts of a finding for `rows` against target `t` (alias of the counts `c`), where
+        /// `applies(r)` says whether a row holds for the target.
+        func finding(_ rows: [Row], applies: (Row) -> String) -> (lacks: String, expected: String, actual: String, items: String) {
+            let short = rows.enumerated().map { i, r in "(\(applies(r)) AND coalesce(c.n\(i), 0) < \(r["min_count"] as Int64))" }
+            func list(_ part: (Int, Row) -> String) -> String {
+                "rtrim(" + rows.enumerated().map { i, r in "CASE WHEN \(short[i]) THEN \(part(i, r)) || ', ' ELSE '' END" }.joined(separator: " || ") + ", ', ')"
+            }
+            return (short.isEmpty ? "0" : short.joined(separator: " OR "),
+                    list { _, r in literal("\(r["item"] as String) ≥ \(r["min_count"] as Int64)") },
+                    list { i, r in "\(literal((r["item"] as String) + " ")) || coalesce(c.n\(i), 0)" },
+                    list { _, r in literal(r["item"]) })
+        }
+        func columns(_ rows: [Row]) -> String {
+            rows.isEmpty ? "0 AS none" : rows.enumerated().map { i, r in "\(counts(r)) AS n\(i)" }.joined(separator: ", ")
+        }
+        let household = rules.filter { $0["target"] == "household" }
+        let village = rules.filter { $0["target"] != "household" }
+        let h = finding(household) { r in
+            guard let cause: String = r["cause"] else { return "1" }
+            return "\(literal(cause)) IN (h.main_cause, h.other_cause_1, h.other_cause_2)"
+        }
+        let v = finding(village) { r in
+            switch r["target"] as String {
+            case "poor_village": return D.poorVillage("v")
+            case "community": return "v.kind = 'community'"
+            default: return "v.kind = 'village'"
+            }
+        }
+        let source = "'六项行动, action_minimum'"
+        return """
+            WITH hc AS (
+                SELECT a.household_id AS key, \(columns(household))
+                FROM activity AS a INDEXED BY idx_activity_household_id
+                WHERE a.household_id IS NOT NULL AND a.date BETWEEN ?2 AND ?3
+                GROUP BY a.household_id),
+            vc AS (
+                SELECT a.village_id AS key, \(columns(village))
+                FROM activity AS a INDEXED BY idx_activity_village_id
+                WHERE a.village_id IS NOT NULL AND a.household_id IS NULL AND a.date BETWEEN ?2 AND ?3
+                GROUP BY a.village_id)
+            SELECT 'actions' AS "check", 'warning' AS severity, 'household ' || h.id || ' ' || h.head_name AS subject, \(householdArea) AS area,
+                   \(h.expected) AS expected, \(h.actual) AS actual,
+                   'lacks ' || \(h.items) || ' between ' || ?2 || ' and ' || ?3 || ' (' || \(source) || ')' AS message,
+                   'household' AS subject_table, h.id AS subject_id
+            FROM household AS h LEFT JOIN hc AS c ON c.key = h.id
+            WHERE (\(h.lacks))
+              AND EXISTS (SELECT 1 FROM link AS l WHERE l.household_id = h.id AND \(D.activeLink("l", on: "?3")))
+            UNION ALL
+            SELECT 'actions', 'warning', \(villageSubject), \(villageArea), \(v.expected), \(v.actual),
+                   'lacks ' || \(v.items) || ' between ' || ?2 || ' and ' || ?3 || ' (' || \(source) || ')',
+                   'village', v.id
+            FROM village AS v LEFT JOIN vc AS c ON c.key = v.id
+            WHERE (\(v.lacks))
+              AND EXISTS (SELECT 1 FROM link AS l WHERE l.village_id = v.id AND \(D.activeLink("l", on: "?3")))
+            """
+    }
 
     /// 三大成效: linked households whose two-no-worries and three guarantees are not all met (a
     /// warning once they have exited by the year, else info); poor
