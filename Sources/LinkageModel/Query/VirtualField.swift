@@ -1,3 +1,5 @@
+import Foundation
+
 /// Filters that read like fields but are questions about other rows or about dates:
 /// `households:where{ linked = false }`, `households:where{ covered = false }` (the coverage
 /// check's uncovered), `villages:where{ covered = true }`,
@@ -43,5 +45,3 @@ public enum VirtualField {
         }
     }
 }
-
-import Foundation
