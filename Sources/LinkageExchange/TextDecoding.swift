@@ -44,11 +44,6 @@ public enum TextDecoding {
         }
     }
 
-    /// A string as GB18030 bytes (what Excel on a Chinese Windows reads).
-    public static func encodeGB18030(_ text: String) throws -> [UInt8] {
-        try convert(Array(text.utf8), from: "UTF-8", to: "GB18030")
-    }
-
     static func convert(_ input: [UInt8], from: String, to: String) throws -> [UInt8] {
         let cd = iconv_open(to, from)
         guard cd != iconv_t(bitPattern: -1) else { throw ExchangeError("iconv cannot convert \(from) to \(to) on this system") }

@@ -103,8 +103,6 @@ struct SamplePersonMaker {
 
 /// Days of 2012 (a leap year) as indexes 0...365, and their 'YYYY-MM-DD' texts.
 enum SampleDates {
-    static let year = 2012
-    static let days2012 = 366
     static let lastDay = 365
 
     static let texts: [String] = (0..<366).map { d in
