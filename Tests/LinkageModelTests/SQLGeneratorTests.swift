@@ -60,6 +60,16 @@ final class SQLGeneratorTests: XCTestCase {
             XCTAssertEqual(try linked(true, on: "2012-06-30"), [1])
             XCTAssertEqual(try linked(false, on: "2012-06-30"), [2])
             XCTAssertEqual(try linked(true, on: "2012-02-29"), [], "the link starts on 2012-03-01")
+            // Each virtual field and its negation split the rows between them.
+            func ids(_ collection: String, _ field: String, _ yes: Bool) throws -> [Int64] {
+                let query = Query(Catalog.collection(collection)!)
+                let p = try XCTUnwrap(try VirtualField.predicate(field, .integer(yes ? 1 : 0), entity: query.entity, schema: schema, asOf: "2012-06-30"))
+                let sql = try SQLGenerator(schema: schema, query: query.filtered(p)).ids()
+                return try Int64.fetchAll(db, sql: sql.text, arguments: StatementArguments(sql.arguments.map(\.databaseValue)))
+            }
+            XCTAssertEqual([try ids("households", "covered", true), try ids("households", "covered", false)], [[1], [2]])
+            XCTAssertEqual([try ids("cadres", "eligible", true), try ids("cadres", "eligible", false)], [[1, 3], [2]], "cadre 2 is a teacher")
+            XCTAssertEqual([try ids("links", "active", true), try ids("links", "active", false)], [[1], []])
             XCTAssertNil(try VirtualField.predicate("income", .integer(1), entity: households.entity, schema: schema, asOf: "2012-06-30"),
                          "a column is not a virtual field")
         }
