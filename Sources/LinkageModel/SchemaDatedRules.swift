@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 // Step 5, "5-dated-rules": the rules of step 2 carry the dates they are in force, so a check for
@@ -159,5 +160,3 @@ extension Schema {
             """)
     }
 }
-
-import Foundation

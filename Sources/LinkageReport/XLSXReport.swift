@@ -1,6 +1,7 @@
 import CXlsxWriter
 import Foundation
 import LinkageModel
+import LinkageExchange
 
 /// A report as an XLSX workbook: a sheet per section, its blocks down the page — text in a
 /// wrapped line across the columns, key figures as label and value rows, tables with a bold

@@ -2,6 +2,7 @@ import CLua
 import Foundation
 import GRDB
 import LinkageModel
+import LinkageExchange
 import LuaBridge
 
 /// The `export` and `import` tables in Lua: scripts write the same files as `linkage export`, and

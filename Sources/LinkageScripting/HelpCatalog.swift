@@ -1,3 +1,6 @@
+import Foundation
+import LinkageModel
+
 /// The reference of the Lua API: one entry per function, each with a runnable example. `help()`
 /// prints from it and docs/lua-api.md is generated from it (`linkage help --markdown`), so the two
 /// cannot drift; a test runs every example.
@@ -375,9 +378,6 @@ public enum HelpCatalog {
         return lines
     }
 }
-
-import Foundation
-import LinkageModel
 
 /// The Lua signature of a catalogued function, for the editor stubs (`linkage stubs`) and for
 /// finding the help of a function documented under another name. Types are lua-language-server's;

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import GRDBSQLite
 import LinkageModel
+import LinkageExchange
 import CLua
 import LuaBridge
 

@@ -1,5 +1,6 @@
 import Foundation
 import LinkageModel
+import LinkageExchange
 
 /// Where a script may write files (io.open, io.output, os.remove, os.rename, export.*): never over
 /// the register or its side files, in any mode (ExportTarget decides that); under `--safe`, only

@@ -96,12 +96,8 @@ void ls_push_last_traceback(lua_State *L) {
 }
 
 int ls_registryindex(void) { return LUA_REGISTRYINDEX; }
-int ls_upvalueindex(int i) { return lua_upvalueindex(i); }
 void ls_pop(lua_State *L, int n) { lua_pop(L, n); }
-void ls_newtable(lua_State *L) { lua_newtable(L); }
 void ls_insert(lua_State *L, int idx) { lua_insert(L, idx); }
-void ls_remove(lua_State *L, int idx) { lua_remove(L, idx); }
-void ls_replace(lua_State *L, int idx) { lua_replace(L, idx); }
 int ls_isnoneornil(lua_State *L, int idx) { return lua_isnoneornil(L, idx); }
 lua_Integer ls_tointeger(lua_State *L, int idx, int *isnum) { return lua_tointegerx(L, idx, isnum); }
 lua_Number ls_tonumber(lua_State *L, int idx, int *isnum) { return lua_tonumberx(L, idx, isnum); }
@@ -132,8 +128,6 @@ const char *ls_tostring_protected(lua_State *L, int idx, size_t *len) {
     }
     return lua_tolstring(L, -1, len);
 }
-
-void ls_where(lua_State *L, int level) { luaL_where(L, level); }
 
 void ls_where_user(lua_State *L) {
     lua_Debug ar;

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LinkageModel
+import LinkageExchange
 
 /// `linkage check`: the rules held against the register, for cron — exit 1 when an error-severity
 /// finding exists, 0 otherwise — and the findings as a table or a file.

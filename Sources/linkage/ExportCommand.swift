@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LinkageModel
+import LinkageExchange
 
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -2,6 +2,7 @@
 import ArgumentParser
 import Foundation
 import LinkageModel
+import LinkageExchange
 
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

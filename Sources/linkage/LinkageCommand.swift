@@ -12,7 +12,7 @@ struct LinkageCommand: ParsableCommand {
             With -e, runs each chunk in one transaction and prints the values it returns, as the lua \
             REPL does. Exit codes: 0 success; 1 the script failed; 2 usage or input error.
             """,
-        subcommands: [ReplCommand.self, RunCommand.self, InitCommand.self, CheckCommand.self, RulesCommand.self, ReportCommand.self, AuditCommand.self, SampleCommand.self, ImportCommand.self, ExportCommand.self, CardCommand.self, LogCommand.self, StubsCommand.self])
+        subcommands: [ReplCommand.self, RunCommand.self, InitCommand.self, CheckCommand.self, RulesCommand.self, ReportCommand.self, AuditCommand.self, SampleCommand.self, ImportCommand.self, ExportCommand.self, CardCommand.self, LogCommand.self, StubsCommand.self, HelpCommand.self])
 
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var options: ScriptOptions

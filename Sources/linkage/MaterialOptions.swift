@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LinkageModel
+import LinkageExchange
 
 /// What `linkage card` and `linkage log` share: whose material, in which format, to which file.
 struct MaterialOptions: ParsableArguments {

@@ -1,5 +1,6 @@
 import Foundation
 import LinkageModel
+import LinkageExchange
 
 extension DatabaseOptions {
     /// Opens the register read-only for a command that writes a file, with the files that file

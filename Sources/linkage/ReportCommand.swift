@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LinkageModel
+import LinkageExchange
 import LinkageReport
 
 /// `linkage report`: a built-in report of the register as HTML, XLSX or Markdown, for the office

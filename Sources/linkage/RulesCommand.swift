@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LinkageModel
+import LinkageExchange
 
 /// `linkage rules`: the rules in force on a day, their history, and a change from a day on.
 struct RulesCommand: ParsableCommand {

@@ -2,6 +2,7 @@
 import ArgumentParser
 import Foundation
 import LinkageModel
+import LinkageSample
 
 struct SampleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,6 @@
 import Foundation
 import LinkageModel
+import LinkageExchange
 
 /// The writer a streamed `export` or `check` sends its rows to: CSV and JSON go to `handle` (the
 /// file `ReadOnlyOutput.stream` opened, or standard output); XLSX is written by libxlsxwriter to

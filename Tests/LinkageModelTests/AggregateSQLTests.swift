@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import XCTest
 @testable import LinkageModel
+@testable import LinkageSample
 
 /// aggregate and pivot SQL, run on the sample district (7,790 households) and compared with
 /// GROUP BY written by hand.

@@ -1,5 +1,6 @@
 import XCTest
 import LinkageModel
+import LinkageExchange
 
 /// The one width rule: columns on a terminal, by grapheme cluster.
 final class DisplayWidthTests: XCTestCase {

@@ -2,6 +2,8 @@ import Foundation
 import GRDB
 import XCTest
 @testable import LinkageModel
+@testable import LinkageExchange
+@testable import LinkageSample
 
 /// Contact cards (联系卡) and linkage logs (联村联户日志) of the sample district, checked against
 /// counts written by hand in SQL.

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import XCTest
 @testable import LinkageModel
+@testable import LinkageSample
 
 /// A sample register generated into a temporary directory, removed when released.
 final class SampleRegisterFixture {

@@ -31,7 +31,15 @@ final class SchemaRulesTests: XCTestCase {
     func testEveryCadreRoleHasAQuotaRule() throws {
         let f = try SchemaFixture()
         try f.execute("INSERT INTO unit (id, name, kind) VALUES (1, '区委', 'four_bodies')")
-        let roles = try f.register.queue.read { try String.fetchAll($0, sql: "SELECT role FROM quota_rule") }
+        let (roles, cadreRoles) = try f.register.queue.read { db in
+            let allowed = try SchemaCatalog(db)["cadre"]?["role"]?.allowed ?? []
+            return (try String.fetchAll(db, sql: "SELECT DISTINCT role FROM quota_rule ORDER BY role"),
+                    Set(allowed.compactMap { v -> String? in if case .text(let role) = v { return role } else { return nil } }))
+        }
+        // Every role cadre.role's CHECK allows has a quota rule …
+        XCTAssertFalse(cadreRoles.isEmpty, "cadre.role's CHECK lists the roles")
+        XCTAssertEqual(cadreRoles.subtracting(roles), [], "roles a cadre may hold but quota_rule has no rule for")
+        // … and every rule is for a role a cadre may hold.
         for (i, role) in roles.enumerated() {
             try f.execute("INSERT INTO cadre (unit_id, name, role) VALUES (1, ?, ?)", ["干部\(i)", role])
         }

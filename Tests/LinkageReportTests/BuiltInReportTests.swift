@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import LinkageModel
+import LinkageSample
 @testable import LinkageReport
 import XCTest
 

@@ -1,5 +1,6 @@
 import Foundation
 import LinkageModel
+import LinkageExchange
 import LuaBridge
 import XCTest
 @testable import LinkageScripting

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import LinkageModel
+import LinkageSample
 import LuaBridge
 import XCTest
 @testable import LinkageScripting

@@ -244,8 +244,8 @@ extension Linking.NewLink {
 
 /// Linkage's own savepoint around a change of several statements, so a refused or failed change
 /// leaves the register as it was even when the script catches the error (pcall) and goes on.
-enum Atomic {
-    static func run<T>(_ db: Database, _ name: String, _ body: () throws -> T) throws -> T {
+package enum Atomic {
+    package static func run<T>(_ db: Database, _ name: String, _ body: () throws -> T) throws -> T {
         // Savepoints are linkage's: the statement guard refuses them to scripts only.
         try StatementGuard.trusted(on: db) { try db.execute(sql: "SAVEPOINT \(name)") }
         do {

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// Adds and changes rows of the register one at a time, checking every value first so that a
@@ -104,5 +105,3 @@ extension SQLValue {
         }
     }
 }
-
-import Foundation

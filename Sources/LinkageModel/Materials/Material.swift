@@ -10,12 +10,6 @@ public struct Material: Sendable {
         self.title = title
         self.table = table
     }
-
-    /// The title, a blank line and the rows aligned in columns (`Exporter.aligned`).
-    public var text: String { title + "\n\n" + Exporter.aligned(table) }
-
-    /// The title as a heading over the Markdown table.
-    public var markdown: String { "# " + title + "\n\n" + Exporter.markdown(table) }
 }
 
 /// Which material, for which day or year.

@@ -16,7 +16,7 @@ public enum PlaceNameCheck {
     }
 
     /// The names closest to `value` by edit distance (read only when a name is missing).
-    static func nearest(_ db: Database, to value: String, in table: String, column: String, count: Int = 3) throws -> [String] {
+    package static func nearest(_ db: Database, to value: String, in table: String, column: String, count: Int = 3) throws -> [String] {
         let target = Array(value)
         var scored: [(Int, String)] = []
         let cursor = try String.fetchCursor(db, sql: "SELECT DISTINCT \"\(column)\" FROM \"\(table)\" WHERE \"\(column)\" IS NOT NULL")

@@ -4,13 +4,13 @@
 extension SQLGenerator {
     /// `SELECT keys…, aggregates… FROM … WHERE … GROUP BY keys HAVING … ORDER BY …`: a row per
     /// distinct value of the query's groups (one row when it has none).
-    public func aggregated(_ aggregates: [Aggregate]) throws -> BoundSQL { var g = self; return try g.build_aggregated(aggregates) }
+    public func aggregated(_ aggregates: [Aggregate]) throws -> BoundSQL { var g = self; return try g.buildAggregated(aggregates) }
 
     /// The distinct values of the pivot's `columns`, sorted, at most one more than a cross-tab may have.
-    public func pivotColumns(_ pivot: Pivot) throws -> BoundSQL { var g = self; return try g.build_pivotColumns(pivot) }
+    public func pivotColumns(_ pivot: Pivot) throws -> BoundSQL { var g = self; return try g.buildPivotColumns(pivot) }
 
     /// The cross-tab itself, given the values `pivotColumns` found.
-    public func pivot(_ pivot: Pivot, columns: [SQLValue]) throws -> BoundSQL { var g = self; return try g.build_pivot(pivot, columns: columns) }
+    public func pivot(_ pivot: Pivot, columns: [SQLValue]) throws -> BoundSQL { var g = self; return try g.buildPivot(pivot, columns: columns) }
 
     /// What chaining a grouped query can check before its aggregates are known: the group keys and
     /// the filters. Order and having name aggregates, and are checked by `aggregated`.
@@ -20,7 +20,7 @@ extension SQLGenerator {
         _ = try g.whereClause()
     }
 
-    mutating func build_aggregated(_ aggregates: [Aggregate]) throws -> BoundSQL {
+    mutating func buildAggregated(_ aggregates: [Aggregate]) throws -> BoundSQL {
         guard !aggregates.isEmpty else { throw QueryError("aggregate{} needs at least one name = function, such as { households = 'count' }") }
         if !query.isGrouped, query.limit != nil || query.offset != nil || !query.ordering.isEmpty {
             throw QueryError("aggregate: order_by, limit and offset apply to groups; group_by first, or aggregate every row of the query")
@@ -99,7 +99,7 @@ extension SQLGenerator {
         }
     }
 
-    mutating func build_pivotColumns(_ pivot: Pivot) throws -> BoundSQL {
+    mutating func buildPivotColumns(_ pivot: Pivot) throws -> BoundSQL {
         try pivotable(pivot)
         let column = try resolve(pivot.columns).expression
         let conditions = try whereClause()
@@ -110,7 +110,7 @@ extension SQLGenerator {
     /// The rows are read once, into partial aggregates per (row, column) — a small table, `g` —
     /// and the cells, the total column and the total row combine those partials: the total of an
     /// average is the average of every row, not of the cells.
-    mutating func build_pivot(_ pivot: Pivot, columns values: [SQLValue]) throws -> BoundSQL {
+    mutating func buildPivot(_ pivot: Pivot, columns values: [SQLValue]) throws -> BoundSQL {
         try pivotable(pivot)
         guard values.count <= Pivot.maximumColumns else {
             throw QueryError("pivot: \(pivot.columns) has more than \(Pivot.maximumColumns) values, too many columns for a cross-tab; group_by('\(pivot.rows)', '\(pivot.columns)') lists them")

@@ -33,19 +33,19 @@ public struct SQLGenerator {
 
     // MARK: public statements (each starts from a fresh copy, so no join is carried over)
 
-    public func select(_ columns: String? = nil) throws -> BoundSQL { var g = self; return try g.build_select(columns) }
-    public func count() throws -> BoundSQL { var g = self; return try g.build_count() }
-    public func exists() throws -> BoundSQL { var g = self; return try g.build_exists() }
-    public func aggregate(_ function: String, of path: String) throws -> BoundSQL { var g = self; return try g.build_aggregate(function, of: path) }
-    public func pluck(_ path: String) throws -> BoundSQL { var g = self; return try g.build_pluck(path) }
-    public func groupCount(_ path: String) throws -> BoundSQL { var g = self; return try g.build_groupCount(path) }
-    public func update(_ assignments: [(String, SQLValue)]) throws -> BoundSQL { var g = self; return try g.build_update(assignments) }
-    public func delete() throws -> BoundSQL { var g = self; return try g.build_delete() }
-    public func ids() throws -> BoundSQL { var g = self; return try g.build_ids() }
+    public func select(_ columns: String? = nil) throws -> BoundSQL { var g = self; return try g.buildSelect(columns) }
+    public func count() throws -> BoundSQL { var g = self; return try g.buildCount() }
+    public func exists() throws -> BoundSQL { var g = self; return try g.buildExists() }
+    public func aggregate(_ function: String, of path: String) throws -> BoundSQL { var g = self; return try g.buildAggregate(function, of: path) }
+    public func pluck(_ path: String) throws -> BoundSQL { var g = self; return try g.buildPluck(path) }
+    public func groupCount(_ path: String) throws -> BoundSQL { var g = self; return try g.buildGroupCount(path) }
+    public func update(_ assignments: [(String, SQLValue)]) throws -> BoundSQL { var g = self; return try g.buildUpdate(assignments) }
+    public func delete() throws -> BoundSQL { var g = self; return try g.buildDelete() }
+    public func ids() throws -> BoundSQL { var g = self; return try g.buildIds() }
 
     // MARK: statements
 
-    mutating func build_select(_ columns: String? = nil) throws -> BoundSQL {
+    mutating func buildSelect(_ columns: String? = nil) throws -> BoundSQL {
         try ungrouped()
         let conditions = try whereClause()
         let order = try orderClause()
@@ -62,19 +62,19 @@ public struct SQLGenerator {
         return BoundSQL(text: text, arguments: whereArguments)
     }
 
-    mutating func build_count() throws -> BoundSQL {
+    mutating func buildCount() throws -> BoundSQL {
         try ungrouped()
         if query.limit != nil || query.offset != nil {
-            let inner = try build_select("1")
+            let inner = try buildSelect("1")
             return BoundSQL(text: "SELECT count(*) FROM (\(inner.text))", arguments: inner.arguments)
         }
         let conditions = try whereClause()
         return BoundSQL(text: "SELECT count(*) FROM \(root)\(joinText)\(conditions)", arguments: whereArguments)
     }
 
-    mutating func build_exists() throws -> BoundSQL {
+    mutating func buildExists() throws -> BoundSQL {
         var one = limitedToOne()
-        let inner = try one.build_select("1")
+        let inner = try one.buildSelect("1")
         return BoundSQL(text: "SELECT EXISTS (\(inner.text))", arguments: inner.arguments)
     }
 
@@ -85,12 +85,12 @@ public struct SQLGenerator {
     }
 
     /// `sum`, `avg`, `min`, `max` of a field.
-    mutating func build_aggregate(_ function: String, of path: String) throws -> BoundSQL {
+    mutating func buildAggregate(_ function: String, of path: String) throws -> BoundSQL {
         precondition(["sum", "avg", "min", "max", "total"].contains(function))
         try ungrouped()
         if query.limit != nil || query.offset != nil {
             let column = try resolve(path).expression
-            let inner = try build_select("\(column) AS v")
+            let inner = try buildSelect("\(column) AS v")
             return BoundSQL(text: "SELECT \(function)(v) FROM (\(inner.text))", arguments: inner.arguments)
         }
         let column = try resolve(path).expression
@@ -99,13 +99,13 @@ public struct SQLGenerator {
     }
 
     /// The values of one field, in the query's order.
-    mutating func build_pluck(_ path: String) throws -> BoundSQL {
+    mutating func buildPluck(_ path: String) throws -> BoundSQL {
         let column = try resolve(path).expression
-        return try build_select(column)
+        return try buildSelect(column)
     }
 
     /// Counts per value of a field, largest first: `aggregated` over the query's filters alone.
-    mutating func build_groupCount(_ path: String) throws -> BoundSQL {
+    mutating func buildGroupCount(_ path: String) throws -> BoundSQL {
         try ungrouped()
         var counted = Query(query.entity)
         for p in query.predicates { counted = counted.filtered(p) }
@@ -114,7 +114,7 @@ public struct SQLGenerator {
     }
 
     /// One UPDATE for every row of the query. Values are checked against the columns first.
-    mutating func build_update(_ assignments: [(String, SQLValue)]) throws -> BoundSQL {
+    mutating func buildUpdate(_ assignments: [(String, SQLValue)]) throws -> BoundSQL {
         guard !assignments.isEmpty else { throw QueryError("update needs at least one field = value") }
         let info = try table(root)
         var sets: [String] = []
@@ -131,25 +131,25 @@ public struct SQLGenerator {
     }
 
     /// One DELETE for every row of the query.
-    mutating func build_delete() throws -> BoundSQL {
+    mutating func buildDelete() throws -> BoundSQL {
         let rows = try rowSelection()
         return BoundSQL(text: "DELETE FROM \(root)\(rows.text)", arguments: rows.arguments)
     }
 
     /// The ids of the query's rows, as a subquery.
-    mutating func build_ids() throws -> BoundSQL {
-        try build_select("\(root).id")
+    mutating func buildIds() throws -> BoundSQL {
+        try buildSelect("\(root).id")
     }
 
     /// The WHERE of an UPDATE or DELETE: direct when no join, limit or order is needed, else by id.
     private mutating func rowSelection() throws -> BoundSQL {
-        let probe = try { var g = self; let sql = try g.build_select(); return (sql, g.joins.isEmpty) }()
+        let probe = try { var g = self; let sql = try g.buildSelect(); return (sql, g.joins.isEmpty) }()
         if probe.1 && query.limit == nil && query.offset == nil {
             let conditions = try whereClause()
             return BoundSQL(text: conditions, arguments: whereArguments)
         }
         var g = SQLGenerator(schema: schema, query: query)
-        let inner = try g.build_ids()
+        let inner = try g.buildIds()
         return BoundSQL(text: " WHERE id IN (\(inner.text))", arguments: inner.arguments)
     }
 

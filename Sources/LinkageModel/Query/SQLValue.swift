@@ -1,3 +1,5 @@
+import Foundation
+
 /// A value as SQLite stores it. The model speaks in these; the scripting layer converts Lua values.
 public enum SQLValue: Hashable, Sendable, CustomStringConvertible {
     case null
@@ -27,5 +29,3 @@ public enum SQLValue: Hashable, Sendable, CustomStringConvertible {
         }
     }
 }
-
-import Foundation

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Filters that read like fields but are questions about other rows or about dates:
 /// `households:where{ linked = false }`, `households:where{ covered = false }` (the coverage
 /// check's uncovered), `villages:where{ covered = true }`,
@@ -29,19 +31,15 @@ public enum VirtualField {
         case "linked": return DomainFilter.households(linked: yes, asOf: asOf)
         case "covered":
             // 全面覆盖 as the coverage check counts it (DomainRules): a household until its target is met
-            let p = DomainFilter.uncovered(entity.table, asOf: asOf)
-            guard case .domain(let sql, let args) = p else { return p }
-            return yes ? .domain("NOT (\(sql))", args) : p
-        case "eligible":
-            let p = DomainFilter.eligibleCadres(asOf: asOf)
-            guard case .domain(let sql, let args) = p else { return p }
-            return yes ? p : .domain("NOT (\(sql))", args)
-        default:
-            let p = DomainFilter.activeLinks(asOf: asOf)
-            guard case .domain(let sql, let args) = p else { return p }
-            return yes ? p : .domain("NOT (\(sql))", args)
+            return negated(DomainFilter.uncovered(entity.table, asOf: asOf), if: yes)
+        case "eligible": return negated(DomainFilter.eligibleCadres(asOf: asOf), if: !yes)
+        default: return negated(DomainFilter.activeLinks(asOf: asOf), if: !yes)
         }
     }
-}
 
-import Foundation
+    /// NOT `p` when `negate`. DomainFilter's filters are all the model's own SQL (`.domain`).
+    private static func negated(_ p: Predicate, if negate: Bool) -> Predicate {
+        guard negate, case .domain(let sql, let args) = p else { return p }
+        return .domain("NOT (\(sql))", args)
+    }
+}

@@ -37,12 +37,8 @@ void ls_push_last_traceback(lua_State *L);
 
 // Macros of lua.h / lauxlib.h as functions.
 int ls_registryindex(void);
-int ls_upvalueindex(int i);
 void ls_pop(lua_State *L, int n);
-void ls_newtable(lua_State *L);
 void ls_insert(lua_State *L, int idx);
-void ls_remove(lua_State *L, int idx);
-void ls_replace(lua_State *L, int idx);
 int ls_isnoneornil(lua_State *L, int idx);
 lua_Integer ls_tointeger(lua_State *L, int idx, int *isnum);
 lua_Number ls_tonumber(lua_State *L, int idx, int *isnum);
@@ -53,8 +49,6 @@ void ls_pushglobaltable(lua_State *L);
 void ls_pushbytes(lua_State *L, const void *bytes, size_t len);
 /// Protected `tostring(v)` of the value at idx: leaves a string (or an error description) on the stack.
 const char *ls_tostring_protected(lua_State *L, int idx, size_t *len);
-/// The Lua "file:line:" prefix of the caller of the running C function (luaL_where level 1).
-void ls_where(lua_State *L, int level);
 /// The "file:line:" of the nearest caller that is the user's code: C functions and Linkage's own
 /// Lua chunks (chunk names starting "=(linkage") are skipped, so errors point at the user's line.
 void ls_where_user(lua_State *L);

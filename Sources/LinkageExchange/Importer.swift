@@ -1,0 +1,297 @@
+import Foundation
+import GRDB
+import LinkageModel
+
+/// What an import did, or would do.
+public struct ImportReport: Sendable {
+    public let kind: ImportKind
+    public let file: String
+    public let source: String
+    public var rows = 0
+    public var inserted = 0
+    public var updated = 0
+    public var unchanged = 0
+    /// Every problem, in file order; non-empty means nothing was written.
+    public var problems: [ImportProblem] = []
+    public var dryRun = false
+    public var blankRows: [Int] = []
+
+    public var succeeded: Bool { problems.isEmpty }
+
+    /// How many rows have problems (a row may have several).
+    public var rowsWithProblems: Int { Set(problems.map { $0.line ?? 0 }).count }
+
+    /// Problems shown before the rest are only counted.
+    public static let shownProblems = 50
+
+    /// "3 problems in 2 rows".
+    public var problemSummary: String {
+        let rows = rowsWithProblems
+        return "\(problems.count) problem\(problems.count == 1 ? "" : "s")" + (self.rows == 0 ? "" : " in \(rows) row\(rows == 1 ? "" : "s")")
+    }
+
+    /// The summary line: what was (or would be) written.
+    public var summary: String {
+        let counts = "\(inserted) added, \(updated) updated, \(unchanged) unchanged"
+        if dryRun { return "dry run: \(file) is valid; importing it would give \(kind.rawValue): \(counts); nothing was written" }
+        return "imported \(rows) \(kind.rawValue) from \(file): \(counts)"
+    }
+}
+
+/// Imports a table of rows into the register, all or nothing: every row is checked (values,
+/// references, duplicates in the file and against the register) and written in one transaction;
+/// one bad row and nothing is written. `update` changes the fields that differ in rows whose key
+/// (resident ID, code, name …) is already in the register; without it such rows are problems.
+public enum Importer {
+    public static func run(_ table: InputTable, kind: ImportKind, register: Register, update: Bool, dryRun: Bool,
+                           audit: AuditSource) throws -> ImportReport {
+        var report = ImportReport(kind: kind, file: table.file, source: table.sourceDescription)
+        report.dryRun = dryRun
+        report.blankRows = table.blankRows
+        report.rows = table.rows.count
+        try register.queue.inDatabase { db in
+            // The write lock first, so a long validation is not lost to another writer at the end.
+            let session = try RegisterSession(db: db, audit: audit, busyTimeout: register.busyTimeout)
+            try session.begin(immediate: true)
+            do {
+                try importRows(table, kind: kind, db: db, update: update, report: &report)
+                guard report.problems.isEmpty, !dryRun else { return session.rollback() }
+                try session.commit()
+            } catch {
+                session.rollback()
+                throw error
+            }
+        }
+        return report
+    }
+
+    /// Imports inside a transaction the caller holds (a script's run): all or nothing within it,
+    /// in a savepoint of linkage's that is rolled back when any row has a problem or for a dry
+    /// run, so the caller's other changes stay either way. The caller's session audits the rows.
+    public static func run(_ table: InputTable, kind: ImportKind, in db: Database, update: Bool, dryRun: Bool) throws -> ImportReport {
+        var report = ImportReport(kind: kind, file: table.file, source: table.sourceDescription)
+        report.dryRun = dryRun
+        report.blankRows = table.blankRows
+        report.rows = table.rows.count
+        struct Undo: Error {}
+        do {
+            // The rows' savepoints are linkage's own, which the statement guard refuses to scripts.
+            try StatementGuard.trusted(on: db) {
+                try Atomic.run(db, "linkage_import") {
+                    try importRows(table, kind: kind, db: db, update: update, report: &report)
+                    if !report.problems.isEmpty || dryRun { throw Undo() }
+                }
+            }
+        } catch is Undo {}
+        return report
+    }
+
+    /// Checks and writes the rows inside the caller's transaction, adding to `report`.
+    static func importRows(_ table: InputTable, kind: ImportKind, db: Database, update: Bool, report: inout ImportReport) throws {
+        let schema = try SchemaCatalog(db)
+        let validator = try ImportValidator(kind: kind, db: db, schema: schema, file: table.file)
+        let (mapping, headerProblems) = validator.mapHeader(table.header, line: table.headerLine, columnLabel: table.columnLabel, update: update) { i in
+            table.rows.allSatisfy { i >= $0.cells.count || $0.cells[i].isEmpty }
+        }
+        report.problems = table.problems + headerProblems
+        guard headerProblems.isEmpty else { report.problems.sort(by: order); return }
+        if table.rows.isEmpty {
+            report.problems.append(ImportProblem(file: table.file, line: table.headerLine, column: nil, field: nil,
+                                                 message: "the file has a header but no rows", hint: "add one row per \(kind.rawValue.dropLast())"))
+            return
+        }
+        var seen: [[SQLValue]: Int] = [:]       // key → first line
+        var seenUnique: [String: Int] = [:]     // other unique columns → first line
+        for r in table.rows {
+            var input = ImportRowInput(line: r.line, fields: [:])
+            for (i, field) in mapping where i < r.cells.count {
+                input.fields[field] = .init(label: table.header[i], column: table.columnLabel(i), value: r.cells[i])
+            }
+            var row = validator.prepare(input)
+            if row.problems.isEmpty {
+                let key = validator.keyValue(row.values, row.key)
+                if !key.contains(.null), let first = seen[key] {
+                    row.problems.append(duplicate(row, validator: validator, first: first))
+                } else if !key.contains(.null) {
+                    seen[key] = r.line
+                }
+                for set in validator.uniqueSets where set != row.key {
+                    let values = set.map { row.values[$0] ?? .null }
+                    if values.contains(.null) { continue }
+                    let id = set.joined(separator: ",") + "=" + values.map(\.description).joined(separator: ",")
+                    if let first = seenUnique[id] {
+                        let field = set.first { !$0.hasSuffix("_id") } ?? set[0]
+                        row.problems.append(validator.problem(r.line, row.column(for: field), field,
+                            "\(validator.describe(set, values)) is already on line \(first)", "each \(set.joined(separator: " + ")) is unique; keep one of the rows"))
+                    } else { seenUnique[id] = r.line }
+                }
+            }
+            if row.problems.isEmpty { try write(row, validator: validator, db: db, update: update, report: &report) }
+            report.problems += row.problems
+        }
+        report.problems.sort(by: order)
+    }
+
+    static func order(_ a: ImportProblem, _ b: ImportProblem) -> Bool {
+        (a.line ?? 0, columnOrder(a.column)) < (b.line ?? 0, columnOrder(b.column))
+    }
+
+    static func columnOrder(_ c: String?) -> Int {
+        guard let c else { return 0 }
+        if let n = Int(c) { return n }
+        return XLSXSheet.parseReference(c + "1")?.column ?? 0
+    }
+
+    static func duplicate(_ row: PreparedRow, validator: ImportValidator, first: Int) -> ImportProblem {
+        let field = row.key.first { !$0.hasSuffix("_id") || $0 == "resident_id" } ?? row.key[0]
+        let what: String
+        switch validator.kind {
+        case .households: what = "one household per resident ID"
+        case .cadres: what = "one cadre per resident ID"
+        default: what = "each \(validator.kind.rawValue.dropLast()) once"
+        }
+        return validator.problem(row.line, row.column(for: field), field, "\(row.keyText) is already on line \(first)",
+                                 "\(what); keep one of the rows")
+    }
+
+    /// Inserts the row, or updates the register's row with its key, in a savepoint: a refusal of
+    /// the register (a CHECK or a trigger) becomes a problem of this row and the import goes on
+    /// checking the rest.
+    static func write(_ prepared: PreparedRow, validator: ImportValidator, db: Database, update: Bool, report: inout ImportReport) throws {
+        var row = prepared
+        let table = validator.kind.table
+        let existingID = try validator.existing(row)
+        if let id = existingID, !update {
+            let field = row.key.first { !$0.hasSuffix("_id") || $0 == "resident_id" } ?? row.key[0]
+            row.problems.append(validator.problem(row.line, row.column(for: field), field,
+                "\(row.keyText) is already in the register (\(table) \(id))",
+                validator.file == checkedRow ? "check with { update = true } to change that \(table) to this row"
+                                             : "run the import with --update to change that \(table) to this row, or remove the row"))
+        }
+        if existingID == nil, case .integer(let id)? = row.values["id"] {
+            row.problems.append(validator.problem(row.line, row.column(for: "id"), "id", "there is no \(table) with id \(id) in the register",
+                "id names a row of the register the file was exported from; leave it empty to add the row as new"))
+            report.problems += row.problems
+            return
+        }
+        if let id = existingID, validator.kind == .villages || validator.kind == .communities, row.columns["kind"] == nil,
+           let current = try String.fetchOne(db.cachedStatement(sql: "SELECT kind FROM village WHERE id = ?"), arguments: [id]),
+           case .text(let implied)? = row.values["kind"], implied != current {
+            // A village's row in a file of communities (or the reverse) would change its kind unasked.
+            let field = row.values["id"] != nil ? "id" : "code"
+            row.problems.append(validator.problem(row.line, row.column(for: field), field,
+                "\(row.keyText) is a \(current) in the register, not a \(implied)",
+                "import it with linkage import \(current == "community" ? "communities" : "villages"), or give a 类型 (kind) column to change its kind"))
+        }
+        if !validator.absent.isEmpty {
+            // A file with only some columns: the rules across fields see the row as it will be.
+            if let id = existingID {
+                row.values = try validator.merged(id, with: row.values)
+            } else if !validator.absentRequired.isEmpty {
+                let lacking = validator.absentRequired.map { $0.map(validator.label).joined(separator: " or ") }.joined(separator: ", ")
+                row.problems.append(validator.problem(row.line, nil, nil, "\(row.keyText) is not in the register, and a new \(validator.kind.rawValue.dropLast()) needs columns the file lacks: \(lacking)",
+                    "a file with only some columns changes rows already in the register (found by \(validator.kind == .households ? "resident_id or id" : "their key or id")); add the columns, or check the key"))
+            }
+            let located = row
+            validator.checkRules(row.values, columns: row.columns) { field, message, hint in
+                row.problems.append(validator.problem(located.line, located.column(for: field), field, message, hint))
+            }
+        }
+        row.problems += try validator.uniqueConflicts(row, except: existingID)
+        if validator.kind == .links, existingID == nil, row.values["end_date"] == nil {
+            let linker = row.values["unit_id"] != nil ? "unit_id" : "cadre_id"
+            let target = row.values["village_id"] != nil ? "village_id" : "household_id"
+            if let open = try Row.fetchOne(db.cachedStatement(sql: "SELECT id, start_date FROM link WHERE \(linker) = ? AND \(target) = ? AND end_date IS NULL"),
+                                           arguments: [row.values[linker]?.databaseValue, row.values[target]?.databaseValue]) {
+                row.problems.append(validator.problem(row.line, row.column(for: "start_date"), "start_date",
+                    "already linked since \(open["start_date"] as String) (link \(open["id"] as Int64))",
+                    "a link is set once; end that link before linking again, or drop this row"))
+            }
+        }
+        guard row.problems.isEmpty else { report.problems += row.problems; return }
+        // Cached statements: a file's rows give the same columns, and preparing a statement (with
+        // the audit triggers it fires) costs more than running it.
+        try db.cachedStatement(sql: "SAVEPOINT import_row").execute()
+        do {
+            if let id = existingID {
+                let current = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM \(table) WHERE id = ?"), arguments: [id])!
+                let changed = row.values.keys.sorted().filter { SQLValue(current[$0] as DatabaseValue) != row.values[$0] }
+                if changed.isEmpty {
+                    report.unchanged += 1
+                } else {
+                    try db.cachedStatement(sql: "UPDATE \(table) SET \(changed.map { "\($0) = ?" }.joined(separator: ", ")) WHERE id = ?")
+                        .execute(arguments: StatementArguments(changed.map { row.values[$0]!.databaseValue } + [id.databaseValue]))
+                    report.updated += 1
+                }
+            } else {
+                let columns = validator.info.columnNames.filter { row.values[$0] != nil }
+                try db.cachedStatement(sql: "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))")
+                    .execute(arguments: StatementArguments(columns.map { row.values[$0]!.databaseValue }))
+                report.inserted += 1
+            }
+            try db.cachedStatement(sql: "RELEASE import_row").execute()
+        } catch let error as DatabaseError {
+            try db.cachedStatement(sql: "ROLLBACK TO import_row").execute()
+            try db.cachedStatement(sql: "RELEASE import_row").execute()
+            report.problems.append(refusal(error, row: row, validator: validator))
+        }
+    }
+
+    /// The register's refusal of a row, with the column it is about when that can be told.
+    static func refusal(_ error: DatabaseError, row: PreparedRow, validator: ImportValidator) -> ImportProblem {
+        let message = error.message ?? "\(error)"
+        var field: String?
+        if let range = message.range(of: "constraint failed: ") {
+            let what = String(message[range.upperBound...])
+            // "members > 0", "household.resident_id", a named CHECK: the first column of the row it names.
+            field = row.values.keys.sorted { $0.count > $1.count }.first { what.contains($0) }
+        }
+        return validator.problem(row.line, field.flatMap { row.column(for: $0) }, field,
+                                 "the register refuses the row: \(message)", "fix the row so that it meets the rule (docs/schema.md lists them)")
+    }
+
+    // MARK: one row, for scripts
+
+    /// The file name of a row checked on its own.
+    static let checkedRow = "(row)"
+
+    /// Checks one row (fields by English or Chinese name) against the schema and the register,
+    /// as `import.check` does in Lua: the problems as (field, message) pairs; none when the row
+    /// would import. A row whose key is already in the register is a problem unless `update`.
+    public static func check(kind: ImportKind, fields: [(String, CellValue)], db: Database, schema: SchemaCatalog,
+                             update: Bool = false) throws -> [(field: String?, message: String)] {
+        let validator = try ImportValidator(kind: kind, db: db, schema: schema, file: checkedRow)
+        var input = ImportRowInput(line: nil, fields: [:])
+        var problems: [(String?, String)] = []
+        for (name, value) in fields {
+            guard let field = validator.field(forHeader: name) else {
+                if ImportHeaders.ignored.contains(ImportHeaders.normalize(name)) { continue }
+                problems.append((name, "unknown field '\(name)' for \(kind.rawValue) — the fields are \(validator.fields.joined(separator: ", "))"))
+                continue
+            }
+            input.fields[field] = .init(label: name, column: nil, value: value)
+        }
+        for group in validator.requiredGroups where group.allSatisfy({ input.fields[$0]?.value.isEmpty ?? true }) {
+            if group.count > 1 { problems.append((group[0], "missing \(group.map(validator.label).joined(separator: " or ")) — give one of them")) }
+        }
+        let row = validator.prepare(input)
+        problems += row.problems.map { ($0.field, $0.text) }
+        guard problems.isEmpty else { return problems }
+        // The register's own rules: write the row in a savepoint and roll it back.
+        var report = ImportReport(kind: kind, file: checkedRow, source: "")
+        // Linkage's own savepoints (this one and the row's in `write`), which scripts may not write.
+        try StatementGuard.trusted(on: db) {
+            try db.execute(sql: "SAVEPOINT import_check")
+            defer {
+                try? db.execute(sql: "ROLLBACK TO import_check")
+                try? db.execute(sql: "RELEASE import_check")
+            }
+            do {
+                try write(row, validator: validator, db: db, update: update, report: &report)
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_READONLY {
+                // A read-only register: the checks above are all there is.
+            }
+        }
+        return report.problems.filter { !$0.message.contains("attempt to write a readonly database") }.map { ($0.field, $0.text) }
+    }
+}
