@@ -102,7 +102,7 @@ public enum HelpCatalog {
                   summary: "Deletes every row of the query in one statement. Households, cadres, units and villages with links are never deleted (history); links are only ended.",
                   example: "assert(surveys:where{ year = 2011 }:delete() == 0)"),
         HelpEntry(key: "add", usage: "collection:add{ field = value, ... } --> record",
-                  summary: "Adds a record after checking every field: required fields, types, enumerations, references, the resident ID's check character. Relations may be given by name (village = v).",
+                  summary: "Adds a record after checking every field: required fields, types, enumerations, references, the resident ID's check character. Relations may be given by name (village = v). An open link (links:add with no end_date) is held to what record:link holds it to — who may link, one open link per pair, the quotas and household_cadres_max — with no option to exceed them; a link with its end date is a record of the past, taken as it is.",
                   example: "local h = households:add{ village = villages:get(1), kind = 'rural', head_name = '新户',\n  resident_id = '34052419800101001X', main_cause = '因病', members = 3 }\nassert(h.village.name == '窝驼村')"),
         HelpEntry(key: "each", usage: "for r in q:each() do ... end   (or: for r in q do ... end)",
                   summary: "Streams the records of a query in constant memory.",

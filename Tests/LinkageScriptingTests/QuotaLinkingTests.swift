@@ -48,6 +48,23 @@ final class QuotaLinkingTests: RegisterTestCase {
         XCTAssertEqual(try run("local q = cadres:get(4):spare_quota() return q.rural_households"), [0], "a teacher has no places")
     }
 
+    /// links:add{} is held to what link() is: quotas, household_cadres_max, who may link, one open
+    /// link per pair; a link added with its end date is a record of the past, taken as it is.
+    func testLinksAddIsHeldToTheQuotasAsLinkIs() throws {
+        try run("links:add{ cadre = cadres:get(2), household = households:get(1), start_date = '2012-03-01' }")
+        assertError("links:add{ cadre = cadres:get(2), household = households:get(2), start_date = '2012-03-01' }",
+                    contains: "王芳 (cadre 2, township_other) would link 2 rural households on 2012-03-01, over the quota of 1")
+        assertError("links:add{ cadre = cadres:get(2), household = households:get(2), start_date = '2012-03-01' }",
+                    contains: "links:add takes no options: to link over a quota on purpose, use cadre:link or unit:link")
+        assertError("links:add{ cadre = cadres:get(4), household = households:get(3), start_date = '2012-03-01' }", contains: "teacher")
+        assertError("links:add{ cadre = cadres:get(2), household = households:get(1), start_date = '2012-04-01' }", contains: "already linked")
+        XCTAssertEqual(try run("return links:count()"), [1], "nothing refused was written")
+        try run("links:add{ cadre = cadres:get(2), household = households:get(2), start_date = '2011-03-01', end_date = '2011-12-31', end_reason = '调离' }")
+        XCTAssertEqual(try run("return links:count()"), [2], "a past link is recorded as it is")
+        try run("cadres:get(2):link(households:get(3), { since = '2012-03-01', allow_over_quota = true })")
+        XCTAssertEqual(try run("return links:count()"), [3], "link() with the option still makes it")
+    }
+
     func testAnOverQuotaLinkIsRefusedNamingTheRuleAndMadeWithTheOption() throws {
         try run("cadres:get(2):link(households:get(1), '2012-03-01')")
         assertError("cadres:get(2):link(households:get(2), '2012-03-01')",

@@ -53,8 +53,35 @@ extension Linking {
     /// (`entry N` when there are several and `numbered`) and what to do.
     public static func link(_ db: Database, _ links: [NewLink], since: String, allowOverQuota: Bool = false,
                             numbered: Bool = true) throws -> Made {
+        guard !links.isEmpty else { _ = try DateText.check(since, field: "since"); return Made(ids: [], warnings: []) }
+        return try Atomic.run(db, "linkage_link") {
+            let warnings = try checkedBatch(db, links, since: since, allowOverQuota: allowOverQuota, numbered: numbered)
+            let before = try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM link") ?? 0
+            try db.execute(sql: """
+                INSERT INTO link (cadre_id, unit_id, household_id, village_id, start_date, note)
+                SELECT cadre_id, unit_id, household_id, village_id, ?, note FROM temp.linkage_new_link ORDER BY seq
+                """, arguments: [since])
+            let ids = try Int64.fetchAll(db, sql: "SELECT id FROM link WHERE id > ? ORDER BY id", arguments: [before])
+            try db.execute(sql: "DELETE FROM temp.linkage_new_link")
+            return Made(ids: ids, warnings: warnings)
+        }
+    }
+
+    /// Holds new links to every check of ``link(_:_:since:allowOverQuota:numbered:)`` without
+    /// making them, for a link added another way (`links:add{}`): refuses what may not be, and
+    /// returns the warnings of what `allowOverQuota` lets exceed a quota.
+    public static func check(_ db: Database, _ links: [NewLink], since: String, allowOverQuota: Bool = false) throws -> [String] {
+        guard !links.isEmpty else { return [] }
+        return try Atomic.run(db, "linkage_link_check") {
+            let warnings = try checkedBatch(db, links, since: since, allowOverQuota: allowOverQuota, numbered: true)
+            try db.execute(sql: "DELETE FROM temp.linkage_new_link")
+            return warnings
+        }
+    }
+
+    /// The checks, leaving the batch in temp.linkage_new_link.
+    private static func checkedBatch(_ db: Database, _ links: [NewLink], since: String, allowOverQuota: Bool, numbered: Bool) throws -> [String] {
         _ = try DateText.check(since, field: "since")
-        guard !links.isEmpty else { return Made(ids: [], warnings: []) }
         func entry(_ seq: Int64) -> String { links.count == 1 || !numbered ? "" : "entry \(seq): " }
         var seen: [NewLink.Key: Int] = [:]
         for (i, l) in links.enumerated() {
@@ -65,24 +92,15 @@ extension Linking {
                 throw QueryError("entries \(first + 1) and \(i + 1) are the same link (\(l.linker) → \(l.target)); give it once")
             }
         }
-        return try Atomic.run(db, "linkage_link") {
-            try fill(db, links)
-            try refuseImpossible(db, since: since, entry: entry)
-            var warnings: [String] = []
-            for over in try exceeded(db, since: since) {
-                if allowOverQuota { warnings.append(over.warning) } else {
-                    throw QueryError(entry(over.seq) + over.refusal + "; " + over.advice)
-                }
+        try fill(db, links)
+        try refuseImpossible(db, since: since, entry: entry)
+        var warnings: [String] = []
+        for over in try exceeded(db, since: since) {
+            if allowOverQuota { warnings.append(over.warning) } else {
+                throw QueryError(entry(over.seq) + over.refusal + "; " + over.advice)
             }
-            let before = try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM link") ?? 0
-            try db.execute(sql: """
-                INSERT INTO link (cadre_id, unit_id, household_id, village_id, start_date, note)
-                SELECT cadre_id, unit_id, household_id, village_id, ?, note FROM temp.linkage_new_link ORDER BY seq
-                """, arguments: [since])
-            let ids = try Int64.fetchAll(db, sql: "SELECT id FROM link WHERE id > ? ORDER BY id", arguments: [before])
-            try db.execute(sql: "DELETE FROM temp.linkage_new_link")
-            return Made(ids: ids, warnings: warnings)
         }
+        return warnings
     }
 
     /// The links to check, in a temporary table (the checks are SQL over it, set-based). Bound

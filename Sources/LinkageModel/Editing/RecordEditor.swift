@@ -25,10 +25,28 @@ public struct RecordEditor {
             throw QueryError("\(entity.name) have \(scope.column) = '\(scope.value)'")
         }
         try checkRules(entity.table, row: row)
+        if entity.table == "link" { try checkNewLink(row) }
         let columns = info.columnNames.filter { row[$0] != nil }
         try db.execute(sql: "INSERT INTO \(entity.table) (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))",
                        arguments: StatementArguments(columns.map { row[$0]!.databaseValue }))
         return db.lastInsertedRowID
+    }
+
+    /// An open link added as a row is held to what link() holds it to (Linking.check): a cadre
+    /// who may link, no second open link of the same pair, the quotas and household_cadres_max.
+    /// A link with an end date is a record of the past, taken as it is.
+    private func checkNewLink(_ row: [String: SQLValue]) throws {
+        guard (row["end_date"] ?? .null).isNull, case .text(let since)? = row["start_date"] else { return }
+        func id(_ column: String) -> Int64? { if case .integer(let i)? = row[column] { return i }; return nil }
+        let linker = id("cadre_id").map(Linking.Linker.cadre) ?? id("unit_id").map(Linking.Linker.unit)
+        let target = id("household_id").map(Linking.Target.household) ?? id("village_id").map(Linking.Target.village)
+        guard let linker, let target else { return } // the schema's constraints say what is missing
+        do {
+            _ = try Linking.check(db, [Linking.NewLink(linker, target)], since: since)
+        } catch let e as QueryError {
+            guard e.message.contains("allow_over_quota") else { throw e }
+            throw QueryError(e.message + " (links:add takes no options: to link over a quota on purpose, use cadre:link or unit:link)")
+        }
     }
 
     /// Changes fields of one row.
