@@ -12,16 +12,8 @@ public enum ValueText {
         case (.integer(let i), .automatic), (.integer(let i), .integer): return grouped(i)
         case (.real(let d), .automatic): return d == d.rounded() && abs(d) < 1e15 ? grouped(Int64(d)) : fixed(d, 2)
         case (.real(let d), .integer): return d.isFinite ? grouped(Int64(d.rounded())) : String(d)
-        case (_, .decimal(let places)): return fixed(number(value), places)
-        case (_, .percent(let places)): return fixed(number(value) * 100, places) + "%"
-        }
-    }
-
-    static func number(_ value: SQLValue) -> Double {
-        switch value {
-        case .integer(let i): return Double(i)
-        case .real(let d): return d
-        default: return .nan
+        case (_, .decimal(let places)): return fixed(value.number ?? .nan, places)
+        case (_, .percent(let places)): return fixed((value.number ?? .nan) * 100, places) + "%"
         }
     }
 

@@ -57,27 +57,17 @@ final class ReportModule {
             // render(report, 'html' | 'markdown') --> text
             "render": f("render") { call in
                 let report = try ReportModule.report(call.value(1))
-                return call.returning(.string(try call.string(2) == "html" ? HTMLReport.render(report) : MarkdownReport.render(report)))
+                return call.returning(.string((try call.string(2) == "html" ? ReportFormat.html : .markdown).text(report) ?? ""))
             },
             // write(report, path): .html, .xlsx or .md
             "write": f("write") { [self] call in
                 let report = try ReportModule.report(call.value(1))
                 let path = try call.string(2)
                 if let why = self.writes.refusal(for: path) { throw LuaRuntimeError(why) }
-                do {
-                    switch (path as NSString).pathExtension.lowercased() {
-                    case "html", "htm": try Data(HTMLReport.render(report).utf8).write(to: URL(fileURLWithPath: path))
-                    case "md", "markdown": try Data(MarkdownReport.render(report).utf8).write(to: URL(fileURLWithPath: path))
-                    case "xlsx": try XLSXReport.write(report, to: path)
-                    default: throw LuaRuntimeError("write: cannot tell the format of \(path); name a .html, .xlsx or .md file")
-                    }
-                } catch let e as ExchangeError {
-                    throw LuaRuntimeError(e.message)
-                } catch let e as LuaRuntimeError {
-                    throw e
-                } catch {
-                    throw LuaRuntimeError("cannot write \(path): \((error as NSError).localizedDescription)")
+                guard let format = ReportFormat(path: path) else {
+                    throw LuaRuntimeError("write: cannot tell the format of \(path); name a .html, .xlsx or .md file")
                 }
+                do { try format.write(report, to: path) } catch let e as ExchangeError { throw LuaRuntimeError(e.message) }
                 return 0
             },
         ]

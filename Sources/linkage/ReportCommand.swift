@@ -35,8 +35,6 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: ArgumentHelp("The file to write (default: standard output).", valueName: "file"))
     var output: String?
 
-    enum Format: String, CaseIterable { case html, xlsx, markdown }
-
     func run() throws {
         guard let name else {
             let width = BuiltInReports.all.map(\.name.count).max() ?? 0
@@ -57,16 +55,11 @@ struct ReportCommand: ParsableCommand {
             throw Failure.input(e.message)
         }
         do {
-            switch format {
-            case .xlsx:
-                try ReportOutput.write(to: output!, protecting: protected) { try XLSXReport.write(report, to: $0) }
-            case .html, .markdown:
-                let text = format == .html ? HTMLReport.render(report) : MarkdownReport.render(report)
-                if let output {
-                    try ReportOutput.write(to: output, protecting: protected) { try Data(text.utf8).write(to: URL(fileURLWithPath: $0)) }
-                } else {
-                    print(text, terminator: "")
-                }
+            if let output {
+                try ExportTarget.refuse(output, ifItIsAFileOf: protected)
+                try format.write(report, to: output)
+            } else {
+                print(format.text(report) ?? "", terminator: "")
             }
         } catch let e as ExchangeError {
             throw Failure.input(e.message)
@@ -76,41 +69,18 @@ struct ReportCommand: ParsableCommand {
         }
     }
 
-    func chosenFormat() throws -> Format {
+    func chosenFormat() throws -> ReportFormat {
         if let format {
             let key = format.lowercased() == "md" ? "markdown" : format.lowercased() == "htm" ? "html" : format.lowercased()
-            guard let f = Format(rawValue: key) else {
-                throw Failure.input("unknown format '\(format)'; the formats are \(Format.allCases.map(\.rawValue).joined(separator: ", "))")
+            guard let f = ReportFormat(rawValue: key) else {
+                throw Failure.input("unknown format '\(format)'; the formats are \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             return f
         }
         guard let output else { return .markdown }
-        switch (output as NSString).pathExtension.lowercased() {
-        case "html", "htm": return .html
-        case "xlsx": return .xlsx
-        case "md", "markdown": return .markdown
-        default: throw Failure.input("cannot tell the format of \(output) from its extension; give -o FILE.html, .xlsx or .md, or --format")
+        guard let f = ReportFormat(path: output) else {
+            throw Failure.input("cannot tell the format of \(output) from its extension; give -o FILE.html, .xlsx or .md, or --format")
         }
-    }
-}
-
-/// A report's file: written whole to a temporary file beside it and renamed into place, so a
-/// failure leaves no half-written file and never replaces a good one.
-enum ReportOutput {
-    static func write(to path: String, protecting databases: [String], _ body: (String) throws -> Void) throws {
-        try ExportTarget.refuse(path, ifItIsAFileOf: databases)
-        let url = URL(fileURLWithPath: path)
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
-        do {
-            try body(temporary.path)
-            // rename(2) replaces the old file in one step
-            guard rename(temporary.path, url.path) == 0 else { throw NSError(domain: NSPOSIXErrorDomain, code: Int(errno)) }
-        } catch let e as ExchangeError {
-            try? FileManager.default.removeItem(at: temporary)
-            throw e
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw Failure.input("cannot write \(path): \((error as NSError).localizedDescription); check that its directory exists and is writable")
-        }
+        return f
     }
 }
