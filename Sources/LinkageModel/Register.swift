@@ -98,6 +98,12 @@ public final class Register {
         }
     }
 
+    /// Read-only work on as many connections to this register as there are cores (reports).
+    public var parallelReads: ParallelReads {
+        let path = self.path, busyTimeout = self.busyTimeout
+        return ParallelReads { try Register.openForReading(path: path, busyTimeout: busyTimeout) }
+    }
+
     /// The schema version of the open register.
     public func schemaVersion() throws -> Int {
         try queue.read { try Int.fetchOne($0, sql: "PRAGMA user_version") ?? 0 }

@@ -48,8 +48,9 @@ struct ReportCommand: ParsableCommand {
         do {
             _ = try BuiltInReports.named(name)
             let period = try dates.period()
+            let parallel = register.parallelReads
             report = try register.queue.read { db in
-                try BuiltInReports.make(name, ReportContext(db: db, period: period, area: try area.map { try ReportContext.area(db, $0) }))
+                try BuiltInReports.make(name, ReportContext(db: db, period: period, area: try area.map { try ReportContext.area(db, $0) }, parallel: parallel))
             }
         } catch let e as QueryError {
             throw Failure.input(e.message)

@@ -19,87 +19,166 @@ import GRDB
 /// a deadline `deadline_days` after the day; the best `commend_share` of each kind (units, cadres)
 /// that are not criticised are commended.
 public enum Assessment {
-    /// The columns of ``sql``, in order.
-    public static let columns = ["kind", "id", "name", "unit", "coverage", "quota", "visits", "outcomes", "satisfaction",
-                                 "score", "rank", "ranked", "verdict", "deadline"]
-
     public static let parts = ["coverage", "quota", "visits", "outcomes", "satisfaction"]
 
-    /// One row per eligible cadre with a role and per unit with something to score, best first
-    /// within each kind (units first). Parameters are a check's (``CheckPeriod``).
-    public static var sql: String {
-        let load = Quota.cadreLoad(on: "?1")
-        let letters = Quota.Category.allCases.map(\.letter)
-        let held = letters.map { "min(h\($0), q\($0))" }.joined(separator: " + ")
-        let most = letters.map { "max(h\($0), q\($0))" }.joined(separator: " + ")
-        let quota = letters.map { "q\($0)" }.joined(separator: " + ")
+    /// The score of a unit or a cadre. The parts are fractions from 0 to 1 (satisfaction a mean
+    /// score out of 100), nil when there is nothing to measure.
+    public struct Line: Sendable, Equatable {
+        public let kind: String // "unit" or "cadre"
+        public let id: Int64
+        public let name: String
+        /// The unit's name (for a unit, its own) and its area.
+        public let unit: String
+        public let unitArea: Int64?
+        public let coverage, quota, visits, outcomes, satisfaction: Double?
+        public let score: Double
+        /// 1 for the best of its kind; equal scores share a rank.
+        public let rank: Int
+        /// How many of its kind are scored.
+        public let ranked: Int
+        /// "commend", "criticise" or "".
+        public let verdict: String
+        /// For the criticised: the day by which to put it right.
+        public let deadline: String?
+    }
+
+    /// One line per eligible cadre with a role and per unit with something to score, units
+    /// first, each kind best first (then by id). `visits` is the visits measure summed over the
+    /// whole register (``VisitTally``), read here when not given; the other inputs are three
+    /// scans that `parallel` runs at once.
+    public static func lines(_ db: Database, _ period: CheckPeriod, visits: VisitTally? = nil, parallel: ParallelReads? = nil) throws -> [Line] {
+        let w = try rules(db, period)
+        let tally = try visits ?? VisitTally.read(db, period, parallel: parallel)
+        /// Numerators and denominators, so that a unit adds up its cadres' and its own.
+        struct Counts {
+            var covN: Double?, covD: Double?, quoD: Double?, visN: Double?, visD: Double?
+            var outN: Double?, outD: Double?, satN: Double?, satD: Double?
+        }
+        struct Cadre { let id: Int64, name: String, unit: Int64; var counts: Counts }
+        struct Unit { let id: Int64, name: String, area: Int64?, fixed: Bool, held: Double, quota: Double }
+        struct Households { let n: Double, secure: Double, sat: Double?, surveyed: Double }
+        enum Part { case cadres([Cadre]), households([Int64: Households]), units([Unit]) }
+        // Read by column number: a province has hundreds of thousands of cadres.
+        let jobs: [(Database) throws -> Part] = [
+            { db in
+                // id, name, role, unit_id, eligible, rule, hv, hr, hc, hu, qv, qr, qc, qu
+                var out: [Cadre] = []
+                let rows = try period.cursor(db, Quota.cadreLoad(on: "?1"))
+                while let r = try rows.next() {
+                    var k = Counts()
+                    if !r.hasNull(atIndex: 5), !(10...13).contains(where: { r.hasNull(atIndex: $0) }) {
+                        let held = (6...9).map { (r[$0] as Double?) ?? 0 }, quota = (10...13).map { r[$0] as Double }
+                        k.covN = zip(held, quota).map { min($0, $1) }.reduce(0, +)
+                        k.covD = quota.reduce(0, +)
+                        k.quoD = zip(held, quota).map { max($0, $1) }.reduce(0, +)
+                    }
+                    out.append(Cadre(id: r[0], name: r[1], unit: r[3], counts: k))
+                }
+                return .cadres(out)
+            },
+            { db in
+                var out: [Int64: Households] = [:]
+                let rows = try period.cursor(db, linkedHouseholds)
+                while let r = try rows.next() { out[r[0]] = Households(n: r[1], secure: r[2], sat: r[3], surveyed: r[4]) }
+                return .households(out)
+            },
+            { db in
+                // id, name, kind, area_id, rule, quota, held
+                var out: [Unit] = []
+                let rows = try period.cursor(db, Quota.unitLoad(on: "?1"))
+                while let r = try rows.next() {
+                    let quota = (r[5] as Double?) ?? 0
+                    out.append(Unit(id: r[0], name: r[1], area: r[3], fixed: !r.hasNull(atIndex: 4) && quota > 0, held: (r[6] as Double?) ?? 0, quota: quota))
+                }
+                return .units(out)
+            },
+        ]
+        var cadres: [Cadre] = [], households: [Int64: Households] = [:], units: [Unit] = []
+        for part in try parallel.map({ try $0.run(db, jobs) }) ?? jobs.map({ try $0(db) }) {
+            switch part {
+            case .cadres(let c): cadres = c
+            case .households(let h): households = h
+            case .units(let u): units = u
+            }
+        }
+        func add(_ a: Double?, _ b: Double?) -> Double? { b.map { (a ?? 0) + $0 } ?? a }
+        var unitCounts: [Int64: Counts] = [:]
+        for i in cadres.indices {
+            var k = cadres[i].counts
+            if let v = tally.byCadre[cadres[i].id] { k.visN = v.met; k.visD = v.links }
+            if let h = households[cadres[i].id] { k.outN = h.secure; k.outD = h.n; k.satN = h.sat; k.satD = h.surveyed }
+            cadres[i].counts = k
+            var u = unitCounts[cadres[i].unit] ?? Counts()
+            u.covN = add(u.covN, k.covN); u.covD = add(u.covD, k.covD); u.quoD = add(u.quoD, k.quoD)
+            u.visN = add(u.visN, k.visN); u.visD = add(u.visD, k.visD)
+            u.outN = add(u.outN, k.outN); u.outD = add(u.outD, k.outD); u.satN = add(u.satN, k.satN); u.satD = add(u.satD, k.satD)
+            unitCounts[cadres[i].unit] = u
+        }
+        func ratio(_ n: Double?, _ d: Double?) -> Double? {
+            guard let n, let d, d != 0 else { return nil }
+            return n / d
+        }
+        struct Scored { let kind: String, id: Int64, name: String, unit: String, unitArea: Int64?, parts: [Double?], score: Double? }
+        let weights = parts.map { w["weight_" + $0] }
+        func scored(_ kind: String, _ id: Int64, _ name: String, _ unit: String, _ area: Int64?, _ k: Counts) -> Scored {
+            let p = [ratio(k.covN, k.covD), ratio(k.covN, k.quoD), ratio(k.visN, k.visD), ratio(k.outN, k.outD), ratio(k.satN, k.satD)]
+            // 100 × Σ weight × part / Σ weight over the parts present; satisfaction is out of 100
+            var sum = 0.0, weight = 0.0
+            for (i, part) in p.enumerated() {
+                guard let part else { continue }
+                if let wi = weights[i] { sum += wi * (i == 4 ? part / 100 : part); weight += wi }
+            }
+            return Scored(kind: kind, id: id, name: name, unit: unit, unitArea: area, parts: p,
+                          score: weight == 0 ? nil : ((100 * sum / weight) * 10).rounded(.toNearestOrAwayFromZero) / 10)
+        }
+        var unitNames: [Int64: (name: String, area: Int64?)] = [:]
+        var all: [Scored] = []
+        for u in units {
+            unitNames[u.id] = (u.name, u.area)
+            var k = unitCounts[u.id] ?? Counts()
+            // a unit with a fixed number of poor villages counts them as a cadre counts its quota
+            k.covN = (k.covN ?? 0) + (u.fixed ? min(u.held, u.quota) : 0)
+            k.covD = (k.covD ?? 0) + (u.fixed ? u.quota : 0)
+            k.quoD = (k.quoD ?? 0) + (u.fixed ? max(u.held, u.quota) : 0)
+            let own = tally.byUnitOwn[u.id]
+            k.visN = (k.visN ?? 0) + (own?.met ?? 0)
+            k.visD = (k.visD ?? 0) + (own?.links ?? 0)
+            all.append(scored("unit", u.id, u.name, u.name, u.area, k))
+        }
+        for c in cadres {
+            let unit = unitNames[c.unit]
+            all.append(scored("cadre", c.id, c.name, unit?.name ?? "", unit?.area, c.counts))
+        }
+        let deadline = try String.fetchOne(db, sql: "SELECT date(?, '+' || CAST(? AS INTEGER) || ' days')", arguments: [period.asOf, w["deadline_days"]])
+        var out: [Line] = []
+        for kind in ["unit", "cadre"] {
+            let ranked = all.filter { $0.kind == kind && $0.score != nil }.sorted { ($1.score!, $0.id) < ($0.score!, $1.id) }
+            let commended = w["commend_share"].map { Int(($0 * Double(ranked.count)).rounded(.toNearestOrAwayFromZero)) }
+            var rank = 0
+            for (i, s) in ranked.enumerated() {
+                if i == 0 || s.score! < ranked[i - 1].score! { rank = i + 1 }
+                let criticised = w["pass_score"].map { s.score! < $0 } == true
+                    || (s.parts[4].flatMap { sat in w["satisfaction_floor"].map { sat < $0 } } ?? false)
+                let verdict = criticised ? "criticise" : commended.map { rank <= $0 } == true ? "commend" : ""
+                out.append(Line(kind: kind, id: s.id, name: s.name, unit: s.unit, unitArea: s.unitArea,
+                                coverage: s.parts[0], quota: s.parts[1], visits: s.parts[2], outcomes: s.parts[3], satisfaction: s.parts[4],
+                                score: s.score!, rank: rank, ranked: ranked.count, verdict: verdict, deadline: criticised ? deadline : nil))
+            }
+        }
+        return out
+    }
+
+    /// Per cadre, the households it links on the day: how many, how many have 两不愁三保障 all
+    /// met, and their survey scores of the year (sum and count). Parameters are a check's.
+    static var linkedHouseholds: String {
         let secure = DomainFilter.securityItems.map { "h.\($0.column) = 1" }.joined(separator: " AND ")
-        func weight(_ item: String) -> String { "max(CASE r.item WHEN '\(item)' THEN r.value END)" }
-        let weighted = parts.map { "CASE WHEN ratios.\($0) IS NOT NULL THEN w.w_\($0) END" }
         return """
-            WITH w AS MATERIALIZED (
-                SELECT \(parts.map { "\(weight("weight_" + $0)) AS w_\($0)" }.joined(separator: ", ")),
-                       \(weight("pass_score")) AS pass, \(weight("satisfaction_floor")) AS floor,
-                       \(weight("commend_share")) AS share, \(weight("deadline_days")) AS days
-                FROM assessment_rule AS r WHERE \(RuleBook.inForce("r", on: "?1"))),
-            load AS MATERIALIZED (\(load)),
-            m AS (\(Checks.visitMeasures)),
-            vis AS (SELECT actor, actor_id, count(*) AS n, sum(met) AS met FROM m GROUP BY actor, actor_id),
-            hh AS (SELECT l.cadre_id AS id, count(*) AS n, count(CASE WHEN \(secure) THEN 1 END) AS secure,
-                          sum(s.score) AS sat, count(s.score) AS surveyed
-                   FROM link AS l JOIN household AS h ON h.id = l.household_id
-                   LEFT JOIN survey AS s ON s.household_id = h.id AND s.year = CAST(substr(?2, 1, 4) AS INTEGER)
-                   WHERE l.cadre_id IS NOT NULL AND \(DomainFilter.activeLink("l", on: "?1"))
-                   GROUP BY l.cadre_id),
-            -- numerators and denominators, so a unit adds up its cadres' and its own
-            cadres AS (
-                SELECT load.id, load.name, load.unit_id,
-                       CASE WHEN load.rule IS NOT NULL THEN \(held) END AS cov_n, CASE WHEN load.rule IS NOT NULL THEN \(quota) END AS cov_d,
-                       CASE WHEN load.rule IS NOT NULL THEN \(most) END AS quo_d,
-                       vis.met AS vis_n, vis.n AS vis_d, hh.secure AS out_n, hh.n AS out_d, hh.sat AS sat_n, hh.surveyed AS sat_d
-                FROM load
-                LEFT JOIN vis ON vis.actor = 'cadre' AND vis.actor_id = load.id
-                LEFT JOIN hh ON hh.id = load.id),
-            units AS (
-                SELECT u.id, u.name,
-                       coalesce(sum(c.cov_n), 0) + CASE WHEN \(Quota.unitFixed("ul")) THEN min(ul.held, ul.quota) ELSE 0 END AS cov_n,
-                       coalesce(sum(c.cov_d), 0) + CASE WHEN \(Quota.unitFixed("ul")) THEN ul.quota ELSE 0 END AS cov_d,
-                       coalesce(sum(c.quo_d), 0) + CASE WHEN \(Quota.unitFixed("ul")) THEN max(ul.held, ul.quota) ELSE 0 END AS quo_d,
-                       coalesce(sum(c.vis_n), 0) + coalesce(uv.met, 0) AS vis_n, coalesce(sum(c.vis_d), 0) + coalesce(uv.n, 0) AS vis_d,
-                       sum(c.out_n) AS out_n, sum(c.out_d) AS out_d, sum(c.sat_n) AS sat_n, sum(c.sat_d) AS sat_d
-                FROM unit AS u
-                JOIN (\(Quota.unitLoad(on: "?1"))) AS ul ON ul.id = u.id
-                LEFT JOIN cadres AS c ON c.unit_id = u.id
-                LEFT JOIN vis AS uv ON uv.actor = 'unit' AND uv.actor_id = u.id
-                GROUP BY u.id),
-            ratios AS (
-                SELECT 'unit' AS kind, id, name, name AS unit,
-                       cov_n * 1.0 / nullif(cov_d, 0) AS coverage, cov_n * 1.0 / nullif(quo_d, 0) AS quota,
-                       vis_n * 1.0 / nullif(vis_d, 0) AS visits, out_n * 1.0 / nullif(out_d, 0) AS outcomes,
-                       sat_n * 1.0 / nullif(sat_d, 0) AS satisfaction
-                FROM units
-                UNION ALL
-                SELECT 'cadre', c.id, c.name, (SELECT name FROM unit WHERE id = c.unit_id),
-                       cov_n * 1.0 / nullif(cov_d, 0), cov_n * 1.0 / nullif(quo_d, 0),
-                       vis_n * 1.0 / nullif(vis_d, 0), out_n * 1.0 / nullif(out_d, 0), sat_n * 1.0 / nullif(sat_d, 0)
-                FROM cadres AS c),
-            scored AS (
-                SELECT ratios.*,
-                       round(100.0 * (\(parts.map { "coalesce(w.w_\($0) * ratios.\($0)\($0 == "satisfaction" ? " / 100.0" : ""), 0)" }.joined(separator: " + ")))
-                             / nullif(\(weighted.map { "coalesce(\($0), 0)" }.joined(separator: " + ")), 0), 1) AS score
-                FROM ratios, w),
-            ranked AS (
-                SELECT scored.*, rank() OVER (PARTITION BY kind ORDER BY score DESC) AS rank,
-                       count(score) OVER (PARTITION BY kind) AS ranked
-                FROM scored)
-            SELECT kind, id, name, unit, coverage, quota, visits, outcomes, satisfaction, score, rank, ranked,
-                   CASE WHEN score < w.pass OR satisfaction < w.floor THEN 'criticise'
-                        WHEN score IS NOT NULL AND rank <= CAST(round(w.share * ranked) AS INTEGER) THEN 'commend'
-                        ELSE '' END AS verdict,
-                   CASE WHEN score < w.pass OR satisfaction < w.floor THEN date(?1, '+' || CAST(w.days AS INTEGER) || ' days') END AS deadline
-            FROM ranked, w
-            WHERE score IS NOT NULL
-            ORDER BY kind DESC, score DESC, id
+            SELECT l.cadre_id AS id, count(*) AS n, count(CASE WHEN \(secure) THEN 1 END) AS secure,
+                   sum(s.score) AS sat, count(s.score) AS surveyed
+            FROM link AS l JOIN household AS h ON h.id = l.household_id
+            LEFT JOIN survey AS s ON s.household_id = h.id AND s.year = CAST(substr(?2, 1, 4) AS INTEGER)
+            WHERE l.cadre_id IS NOT NULL AND \(DomainFilter.activeLink("l", on: "?1"))
+            GROUP BY l.cadre_id
             """
     }
 

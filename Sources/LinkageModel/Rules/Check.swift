@@ -37,6 +37,18 @@ public struct CheckPeriod: Sendable, Equatable {
         let used = (1...all.count).last { sql.contains("?\($0)") } ?? 0
         return BoundSQL(text: sql, arguments: Array(all.prefix(used)))
     }
+
+    /// The rows of `sql`, bound as ``bind(_:extra:)`` binds it.
+    public func rows(_ db: Database, _ sql: String, extra: [SQLValue] = []) throws -> [Row] {
+        let bound = bind(sql, extra: extra)
+        return try Row.fetchAll(db, sql: bound.text, arguments: StatementArguments(bound.arguments.map(\.databaseValue)))
+    }
+
+    /// A cursor over the rows of `sql`, bound as ``bind(_:extra:)`` binds it.
+    public func cursor(_ db: Database, _ sql: String, extra: [SQLValue] = []) throws -> RowCursor {
+        let bound = bind(sql, extra: extra)
+        return try Row.fetchCursor(db, sql: bound.text, arguments: StatementArguments(bound.arguments.map(\.databaseValue)))
+    }
 }
 
 /// One rule of DOMAIN.md held against the register: an SQL statement whose rows are findings,

@@ -37,7 +37,12 @@ extension Checks {
     /// what was done (`visits, days, talks, publicity`), what is due pro-rated (`nv, nd, nt, np`,
     /// NULL where the standard sets none) and `met` (1 when nothing falls short). Reports count
     /// compliance from it, so they and the check cannot disagree. Parameters as a check's.
-    public static var visitMeasures: String {
+    public static var visitMeasures: String { visitMeasures(links: nil) }
+
+    /// ``visitMeasures`` of the links whose id is in `links` only (all when nil): the slices a
+    /// measure is read in on several connections at once (``VisitTally``).
+    public static func visitMeasures(links: ClosedRange<Int64>?) -> String {
+        let slice = links.map { " AND l.id BETWEEN \($0.lowerBound) AND \($0.upperBound)" } ?? ""
         let share = D.activeShare("l", from: "?2", to: "?3", daysInYear: "?4")
         // a unit never links a household (link_unit_never_links_household)
         let pairs = [("cadre", "household"), ("cadre", "village"), ("unit", "village")]
@@ -55,7 +60,7 @@ extension Checks {
                 FROM link AS l
                 LEFT JOIN visit AS x ON x.\(a)_id = l.\(a)_id AND x.\(t)_id = l.\(t)_id
                      AND x.date >= max(l.start_date, ?2) AND x.date <= ?3 AND (l.end_date IS NULL OR x.date < l.end_date)
-                WHERE l.\(a)_id IS NOT NULL AND l.\(t)_id IS NOT NULL AND l.start_date <= ?3 AND (l.end_date IS NULL OR l.end_date > ?2)
+                WHERE l.\(a)_id IS NOT NULL AND l.\(t)_id IS NOT NULL AND l.start_date <= ?3 AND (l.end_date IS NULL OR l.end_date > ?2)\(slice)
                   AND EXISTS (SELECT 1 FROM need WHERE need.actor = '\(a)' AND need.target = '\(t)')
                 GROUP BY l.id
                 """

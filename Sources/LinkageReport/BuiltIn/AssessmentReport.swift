@@ -8,10 +8,11 @@ extension BuiltInReports {
         try Assessment.requireRules(c.db, c.period)
         let rules = try Assessment.rules(c.db, c.period)
         let pct = ValueFormat.percent(places: 0)
-        func line(_ r: Row) -> [SQLValue] {
-            [.integer(r["rank"]), .text(r["name"])] + (r["kind"] as String == "cadre" ? [.text(r["unit"])] : [])
-                + ["coverage", "quota", "visits", "outcomes"].map { SQLValue(r[$0] as DatabaseValue) }
-                + [SQLValue(r["satisfaction"] as DatabaseValue), SQLValue(r["score"] as DatabaseValue), .text(r["verdict"]), SQLValue(r["deadline"] as DatabaseValue)]
+        func line(_ r: Assessment.Line) -> [SQLValue] {
+            func value(_ x: Double?) -> SQLValue { x.map { .real($0) } ?? .null }
+            return [.integer(Int64(r.rank)), .text(r.name)] + (r.kind == "cadre" ? [.text(r.unit)] : [])
+                + [r.coverage, r.quota, r.visits, r.outcomes, r.satisfaction, r.score].map(value)
+                + [.text(r.verdict), r.deadline.map { .text($0) } ?? .null]
         }
         func columns(_ cadre: Bool) -> [ReportColumn] {
             [ReportColumn("名次"), ReportColumn(cadre ? "干部" : "单位", format: .text)] + (cadre ? [ReportColumn("单位", format: .text)] : [])
@@ -27,8 +28,7 @@ extension BuiltInReports {
                                         [.text("satisfaction_floor 满意度底线"), .real(rules["satisfaction_floor"] ?? 0)],
                                         [.text("commend_share 表彰比例"), .real(rules["commend_share"] ?? 0)],
                                         [.text("deadline_days 整改天数"), .real(rules["deadline_days"] ?? 0)]])
-        // Read as it streams (best first within each kind): a province's cadres are counted, and
-        // only the lines shown are kept.
+        // Only the lines shown are kept: a province has hundreds of thousands of cadres.
         let limit = 500
         struct Kind {
             var scored = 0, bands = [Double](repeating: 0, count: 10)
@@ -36,20 +36,15 @@ extension BuiltInReports {
             var commended = 0, criticised = 0
         }
         var kinds = ["unit": Kind(), "cadre": Kind()]
-        let bound = c.period.bind("""
-            SELECT x.* FROM (\(Assessment.sql)) AS x JOIN unit AS u ON u.name = x.unit
-            WHERE ?6 IS NULL OR u.area_id = ?6
-            """, extra: [c.area.map { .integer($0.id) } ?? .null])
-        let cursor = try Row.fetchCursor(c.db, sql: bound.text, arguments: StatementArguments(bound.arguments.map(\.databaseValue)))
-        while let r = try cursor.next() {
-            let kind: String = r["kind"], verdict: String = r["verdict"]
-            var k = kinds[kind]!
+        for r in try Assessment.lines(c.db, c.period, visits: c.visitTally(area: nil), parallel: c.parallel) {
+            if let only = c.area?.id, r.unitArea != only { continue }
+            var k = kinds[r.kind]!
             k.scored += 1
-            k.bands[min(9, max(0, Int((r["score"] as Double) / 10)))] += 1
+            k.bands[min(9, max(0, Int(r.score / 10)))] += 1
             if k.all.count < limit { k.all.append(line(r)) }
-            if verdict == "commend" { k.commended += 1; if k.commend.count < limit { k.commend.append(line(r)) } }
-            if verdict == "criticise" { k.criticised += 1; if k.criticise.count < limit { k.criticise.append(line(r)) } }
-            kinds[kind] = k
+            if r.verdict == "commend" { k.commended += 1; if k.commend.count < limit { k.commend.append(line(r)) } }
+            if r.verdict == "criticise" { k.criticised += 1; if k.criticise.count < limit { k.criticise.append(line(r)) } }
+            kinds[r.kind] = k
         }
         let units = kinds["unit"]!, cadres = kinds["cadre"]!
         let bands = stride(from: 0, to: 100, by: 10).map { $0 }

@@ -5,10 +5,10 @@ extension BuiltInReports {
     typealias D = DomainFilter
 
     /// 全面覆盖 by township and subdistrict, from DomainFilter's definitions; the uncovered are
-    /// the coverage check's findings.
+    /// the coverage check's findings. The two are read at once.
     static func coverage(_ c: ReportContext) throws -> Report {
         let linked = "EXISTS (SELECT 1 FROM link AS cl WHERE cl.household_id = h.id AND cl.cadre_id IS NOT NULL AND \(D.activeLink("cl", on: "?1")))"
-        let rows = try c.rows("""
+        let (rows, uncovered) = try c.both({ try $0.rows("""
             SELECT a.name, CASE a.kind WHEN 'township' THEN '乡镇' ELSE '街道' END AS kind,
                    coalesce(vv.poor, 0), coalesce(vv.poor_linked, 0), coalesce(vv.comm, 0), coalesce(vv.comm_linked, 0),
                    coalesce(hh.n, 0), coalesce(hh.linked, 0), coalesce(hh.covered, 0)
@@ -25,7 +25,7 @@ extension BuiltInReports {
                        WHERE \(ReportContext.inArea("v")) GROUP BY v.area_id) AS hh ON hh.area_id = a.id
             WHERE ?6 IS NULL OR a.id = ?6
             ORDER BY a.kind DESC, a.code
-            """)
+            """) }, { try $0.findings(Checks.coverage) })
         var table: [[SQLValue]] = []
         var sums = [Double](repeating: 0, count: 7)
         for r in rows {
@@ -43,7 +43,6 @@ extension BuiltInReports {
                        ReportColumn("社区"), ReportColumn("已联系"), ReportColumn("社区覆盖率", format: pct),
                        ReportColumn("贫困户"), ReportColumn("有干部联系"), ReportColumn("已达标脱钩"), ReportColumn("未覆盖"),
                        ReportColumn("户覆盖率", format: pct)]
-        let uncovered = try c.findings(Checks.coverage)
         let list = ReportTable(title: "未覆盖 (the coverage check's findings)",
                                columns: ["subject", "area", "message"].map { ReportColumn($0, format: .text) },
                                rows: uncovered.prefix(100).map { [$0[2], $0[3], $0[6]] }, omitted: max(0, uncovered.count - 100))

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import LinkageModel
 
@@ -8,11 +9,39 @@ public struct ReportContext {
     public let period: CheckPeriod
     /// The area the report is limited to, or nil.
     public let area: (id: Int64, name: String)?
+    /// More connections on the same snapshot, for the parts of a report that can run at once;
+    /// nil inside a script's transaction, whose changes only `db` sees.
+    public let parallel: ParallelReads?
+    /// What more than one report reads (the overview's), computed once.
+    let shared: ReportShared
 
-    public init(db: Database, period: CheckPeriod, area: (id: Int64, name: String)? = nil) {
+    public init(db: Database, period: CheckPeriod, area: (id: Int64, name: String)? = nil, parallel: ParallelReads? = nil) {
+        self.init(db: db, period: period, area: area, parallel: parallel, shared: ReportShared())
+    }
+
+    init(db: Database, period: CheckPeriod, area: (id: Int64, name: String)?, parallel: ParallelReads?, shared: ReportShared) {
         self.db = db
         self.period = period
         self.area = area
+        self.parallel = parallel
+        self.shared = shared
+    }
+
+    /// The same question on another connection (one of `parallel`'s), sharing what is computed.
+    func on(_ other: Database) -> ReportContext {
+        ReportContext(db: other, period: period, area: area, parallel: nil, shared: shared)
+    }
+
+    /// `a` and `b`, at once when `parallel` allows (each on a connection of its own).
+    func both<A, B>(_ a: @escaping (ReportContext) throws -> A, _ b: @escaping (ReportContext) throws -> B) throws -> (A, B) {
+        let jobs: [(Database) throws -> Any] = [{ try a(self.on($0)) }, { try b(self.on($0)) }]
+        let done = try parallel.map { try $0.run(db, jobs) } ?? jobs.map { try $0(db) }
+        return (done[0] as! A, done[1] as! B)
+    }
+
+    /// The visits measure summed (VisitTally) for the links of `area`, or of every area.
+    func visitTally(area: Int64?) throws -> VisitTally {
+        try shared.value("visits \(area.map(String.init) ?? "all")") { try VisitTally.read(db, period, area: area, parallel: parallel) }
     }
 
     /// Resolves `--area` (a township's or subdistrict's name or code), with the nearest names
@@ -27,8 +56,7 @@ public struct ReportContext {
 
     /// The rows of `sql`, whose parameters are a check's and ?6 the area.
     func rows(_ sql: String) throws -> [Row] {
-        let bound = period.bind(sql, extra: [area.map { .integer($0.id) } ?? .null])
-        return try Row.fetchAll(db, sql: bound.text, arguments: StatementArguments(bound.arguments.map(\.databaseValue)))
+        try period.rows(db, sql, extra: [area.map { .integer($0.id) } ?? .null])
     }
 
     /// The rows of `sql` as a table with `columns` (one per selected column, in order).
@@ -63,4 +91,24 @@ extension SQLValue {
 /// A fraction of two counts, NULL when there is nothing to count.
 func share(_ part: SQLValue, _ whole: SQLValue) -> SQLValue {
     whole.double == 0 ? .null : .real(part.double / whole.double)
+}
+
+/// Values computed once for every report that asks, whichever thread asks first; one that asks
+/// while another computes waits for its result.
+final class ReportShared: @unchecked Sendable {
+    private final class Slot { let lock = NSLock(); var value: Any? }
+    private let lock = NSLock()
+    private var slots: [String: Slot] = [:]
+
+    func value<T>(_ key: String, _ make: () throws -> T) throws -> T {
+        lock.lock()
+        let slot = slots[key] ?? Slot()
+        slots[key] = slot
+        lock.unlock()
+        slot.lock.lock(); defer { slot.lock.unlock() }
+        if let value = slot.value as? T { return value }
+        let value = try make()
+        slot.value = value
+        return value
+    }
 }

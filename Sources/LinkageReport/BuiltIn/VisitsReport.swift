@@ -2,42 +2,19 @@ import GRDB
 import LinkageModel
 
 extension BuiltInReports {
-    /// 三到 from the visits check's own measure (Checks.visitMeasures), read once as it streams
-    /// and summed here by unit, township, cadre and in all: a province's million links are
-    /// never stored or sorted.
+    /// 三到 from the visits check's own measure (Checks.visitMeasures), summed by unit,
+    /// township, cadre and in all as it streams (VisitTally).
     static func visits(_ c: ReportContext) throws -> Report {
-        struct Sums {
-            // links, met, visits, nv, days, nd, talks, nt, publicity, np; inline, so a province's
-            // cadres cost no allocation each
-            var v = SIMD16<Double>()
-            mutating func add(_ row: Row) { v[0] += 1; for i in 1..<10 { v[i] += (row[i + 2] as Double?) ?? 0 } } // met … np are columns 3 … 11
-        }
-        var all = Sums(), byUnit: [Int64: Sums] = [:], byArea: [Int64: Sums] = [:], byCadre: [Int64: Sums] = [:]
-        let bound = c.period.bind("""
-            SELECT m.actor, m.actor_id,
-                   CASE m.actor WHEN 'cadre' THEN (SELECT unit_id FROM cadre WHERE id = m.actor_id) ELSE m.actor_id END AS unit_id,
-                   met, visits, nv, days, nd, talks, nt, publicity, np,
-                   CASE m.target WHEN 'household' THEN (SELECT v.area_id FROM household AS h JOIN village AS v ON v.id = h.village_id WHERE h.id = m.target_id)
-                        ELSE (SELECT area_id FROM village WHERE id = m.target_id) END AS area_id
-            FROM (\(Checks.visitMeasures)) AS m
-            """)
-        let cursor = try Row.fetchCursor(c.db, sql: bound.text, arguments: StatementArguments(bound.arguments.map(\.databaseValue)))
-        while let row = try cursor.next() {
-            let area: Int64? = row["area_id"]
-            if let only = c.area?.id, area != only { continue }
-            all.add(row)
-            if let unit: Int64 = row["unit_id"] { byUnit[unit, default: Sums()].add(row) }
-            if let area { byArea[area, default: Sums()].add(row) }
-            if row["actor"] == "cadre" { byCadre[row["actor_id"], default: Sums()].add(row) }
-        }
+        let tally = try c.visitTally(area: c.area?.id)
+        let all = tally.all, byUnit = tally.byUnit, byArea = tally.byArea, byCadre = tally.byCadre
         func names(_ sql: String) throws -> [Int64: Row] {
             Dictionary(try Row.fetchAll(c.db, sql: sql).map { ($0["id"] as Int64, $0) }, uniquingKeysWith: { a, _ in a })
         }
         let unitNames = try names("SELECT id, name FROM unit"), areaNames = try names("SELECT id, name, code, kind FROM area")
-        func line(_ name: String, _ s: Sums) -> [SQLValue] {
-            return [.text(name), .integer(Int64(s.v[0])), .integer(Int64(s.v[1])), share(.real(s.v[1]), .real(s.v[0])), .integer(Int64(s.v[2])), .integer(Int64(s.v[3])),
-                    .real((s.v[4] * 10).rounded() / 10), .real((s.v[5] * 10).rounded() / 10),
-                    .integer(Int64(s.v[6])), .integer(Int64(s.v[7])), .integer(Int64(s.v[8])), .integer(Int64(s.v[9]))]
+        func line(_ name: String, _ s: VisitSums) -> [SQLValue] {
+            return [.text(name), .integer(Int64(s.links)), .integer(Int64(s.met)), share(.real(s.met), .real(s.links)), .integer(Int64(s.visits)), .integer(Int64(s.visitsDue)),
+                    .real((s.days * 10).rounded() / 10), .real((s.daysDue * 10).rounded() / 10),
+                    .integer(Int64(s.talks)), .integer(Int64(s.talksDue)), .integer(Int64(s.publicity)), .integer(Int64(s.publicityDue))]
         }
         let pct = ValueFormat.percent(places: 1)
         func columns(_ first: String) -> [ReportColumn] {
@@ -45,7 +22,7 @@ extension BuiltInReports {
              ReportColumn("走访"), ReportColumn("应走访"), ReportColumn("驻村天数", format: .decimal(places: 1)), ReportColumn("应驻天数", format: .decimal(places: 1)),
              ReportColumn("谈心"), ReportColumn("应谈心"), ReportColumn("宣讲"), ReportColumn("应宣讲")]
         }
-        let allLine = all.v[0] == 0 ? [] : line("", all)
+        let allLine = all.links == 0 ? [] : line("", all)
         let units = byUnit.map { line(unitNames[$0.key]?["name"] ?? "unit \($0.key)", $0.value) }
             .sorted { ($0[3].double, ValueText.text($0[0], .text)) < ($1[3].double, ValueText.text($1[0], .text)) }
         // townships before subdistricts, each by code, as in the other reports
@@ -56,7 +33,7 @@ extension BuiltInReports {
         // Lines only for the cadres shown: the worst twenty (lowest compliance, then the most
         // links short) and the first `limit` by id; a province has hundreds of thousands.
         let limit = 500
-        let worstIDs = byCadre.map { (id: $0.key, rate: $0.value.v[1] / $0.value.v[0], short: $0.value.v[0] - $0.value.v[1]) }
+        let worstIDs = byCadre.map { (id: $0.key, rate: $0.value.met / $0.value.links, short: $0.value.links - $0.value.met) }
             .sorted { ($0.rate, -$0.short, $0.id) < ($1.rate, -$1.short, $1.id) }.prefix(20).map(\.id)
         let firstIDs = byCadre.keys.sorted().prefix(limit)
         let shown = Set(worstIDs).union(firstIDs)
@@ -71,7 +48,7 @@ extension BuiltInReports {
         let worst = worstIDs.map(cadreLine), cadres = firstIDs.map(cadreLine)
         var cadreColumns = columns("干部")
         cadreColumns.insert(ReportColumn("单位", format: .text), at: 1)
-        let short = Int(all.v[0] - all.v[1])
+        let short = Int(all.links - all.met)
         return Report(title: "三到 Visits", subtitle: c.subtitle + " · \(c.period.yearStart) to \(c.period.periodEnd)", sections: [
             ReportSection(title: "Headline", sheetName: "概要", blocks: [.figures([
                 KeyFigure("达标率 links meeting the standard", allLine.isEmpty ? .null : allLine[3], format: pct,

@@ -1,0 +1,99 @@
+import GRDB
+
+/// What the links of a cadre, a unit, an area or the whole register did against the visit
+/// standard: sums of ``Checks/visitMeasures`` rows.
+public struct VisitSums: Sendable, Equatable {
+    // links, met, visits, nv, days, nd, talks, nt | publicity, np: inline, so a province's
+    // cadres cost no allocation each. Whole numbers (days in millionths), so the sums are exact
+    // and the same in whatever order the slices add up: the same bytes on any number of cores.
+    var v = SIMD8<Int64>(), w = SIMD2<Int64>()
+    static let dayUnit = 1_000_000.0
+
+    public init() {}
+
+    /// Links measured, and those that meet the standard.
+    public var links: Double { Double(v[0]) }
+    public var met: Double { Double(v[1]) }
+    /// Done, and due pro-rated (NULL dues count 0).
+    public var visits: Double { Double(v[2]) }
+    public var visitsDue: Double { Double(v[3]) }
+    /// To the millionth of a day.
+    public var days: Double { Double(v[4]) / Self.dayUnit }
+    public var daysDue: Double { Double(v[5]) / Self.dayUnit }
+    public var talks: Double { Double(v[6]) }
+    public var talksDue: Double { Double(v[7]) }
+    public var publicity: Double { Double(w[0]) }
+    public var publicityDue: Double { Double(w[1]) }
+
+    public static func += (a: inout VisitSums, b: VisitSums) { a.v &+= b.v; a.w &+= b.w }
+}
+
+/// The visits measure summed as it streams, by cadre, by unit, by area and in all: what the
+/// visits report and the assessment count compliance from, so they and the visits check cannot
+/// disagree. A province's million links are never stored or sorted, and the links are read in
+/// slices on as many connections as ``ParallelReads`` gives.
+public struct VisitTally: Sendable {
+    public var all = VisitSums()
+    /// The links a cadre holds.
+    public var byCadre: [Int64: VisitSums] = [:]
+    /// The links a unit holds itself (its poor villages), without its cadres'.
+    public var byUnitOwn: [Int64: VisitSums] = [:]
+    /// The links of a unit and of its cadres.
+    public var byUnit: [Int64: VisitSums] = [:]
+    /// By the township or subdistrict of the household or village linked.
+    public var byArea: [Int64: VisitSums] = [:]
+
+    public init() {}
+
+    /// The tally for `period`, of the links whose target lies in `area` (every link when nil).
+    public static func read(_ db: Database, _ period: CheckPeriod, area: Int64? = nil, parallel: ParallelReads? = nil) throws -> VisitTally {
+        let width = parallel?.width ?? 1
+        let slices: [ClosedRange<Int64>?]
+        if width > 1, let row = try Row.fetchOne(db, sql: "SELECT min(id), max(id) FROM link"),
+           let low = row[0] as Int64?, let high = row[1] as Int64?, high - low >= Int64(width * 2) {
+            // Two slices a connection, so one that runs slow does not hold up the rest for long.
+            let count = Int64(width * 2), step = (high - low) / count + 1
+            slices = (0..<count).map { i in (low + i * step)...min(high, low + (i + 1) * step - 1) }
+        } else {
+            slices = [nil]
+        }
+        let jobs = slices.map { slice in { (db: Database) in try tally(db, period, area: area, links: slice) } }
+        let parts = try parallel.map { try $0.run(db, jobs) } ?? jobs.map { try $0(db) }
+        return parts.dropFirst().reduce(into: parts[0]) { $0.merge($1) }
+    }
+
+    static func tally(_ db: Database, _ period: CheckPeriod, area: Int64?, links: ClosedRange<Int64>?) throws -> VisitTally {
+        let cursor = try period.cursor(db, """
+            SELECT m.actor = 'cadre', m.actor_id,
+                   CASE m.actor WHEN 'cadre' THEN (SELECT unit_id FROM cadre WHERE id = m.actor_id) ELSE m.actor_id END,
+                   CASE m.target WHEN 'household' THEN (SELECT v.area_id FROM household AS h JOIN village AS v ON v.id = h.village_id WHERE h.id = m.target_id)
+                        ELSE (SELECT area_id FROM village WHERE id = m.target_id) END,
+                   met, visits, nv, days, nd, talks, nt, publicity, np
+            FROM (\(Checks.visitMeasures(links: links))) AS m
+            """)
+        var t = VisitTally()
+        while let row = try cursor.next() {
+            let areaID: Int64? = row[3]
+            if let area, areaID != area { continue }
+            var s = VisitSums()
+            // met, visits, nv, days, nd, talks, nt, publicity, np are columns 4 … 12
+            func whole(_ i: Int, _ unit: Double = 1) -> Int64 { Int64((((row[i] as Double?) ?? 0) * unit).rounded()) }
+            s.v = SIMD8(1, whole(4), whole(5), whole(6), whole(7, VisitSums.dayUnit), whole(8, VisitSums.dayUnit), whole(9), whole(10))
+            s.w = SIMD2(whole(11), whole(12))
+            t.all += s
+            let actor: Int64 = row[1]
+            if row[0] as Bool { t.byCadre[actor, default: VisitSums()] += s } else { t.byUnitOwn[actor, default: VisitSums()] += s }
+            if let unit = row[2] as Int64? { t.byUnit[unit, default: VisitSums()] += s }
+            if let areaID { t.byArea[areaID, default: VisitSums()] += s }
+        }
+        return t
+    }
+
+    mutating func merge(_ other: VisitTally) {
+        all += other.all
+        for (k, s) in other.byCadre { byCadre[k, default: VisitSums()] += s }
+        for (k, s) in other.byUnitOwn { byUnitOwn[k, default: VisitSums()] += s }
+        for (k, s) in other.byUnit { byUnit[k, default: VisitSums()] += s }
+        for (k, s) in other.byArea { byArea[k, default: VisitSums()] += s }
+    }
+}
