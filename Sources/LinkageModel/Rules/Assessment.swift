@@ -43,10 +43,18 @@ public enum Assessment {
     }
 
     /// One line per eligible cadre with a role and per unit with something to score, units
-    /// first, each kind best first (then by id). `visits` is the visits measure summed over the
-    /// whole register (``VisitTally``), read here when not given; the other inputs are three
-    /// scans that `parallel` runs at once.
+    /// first, each kind best first (then by id).
     public static func lines(_ db: Database, _ period: CheckPeriod, visits: VisitTally? = nil, parallel: ParallelReads? = nil) throws -> [Line] {
+        var out: [Line] = []
+        try score(db, period, visits: visits, parallel: parallel) { out.append($0) }
+        return out
+    }
+
+    /// ``lines(_:_:visits:parallel:)`` handed to `each` one by one, so a province's are not all
+    /// kept. `visits` is the visits measure summed over the whole register (``VisitTally``), read
+    /// here when not given; the other inputs are three scans that `parallel` runs at once.
+    public static func score(_ db: Database, _ period: CheckPeriod, visits: VisitTally? = nil, parallel: ParallelReads? = nil,
+                             each: (Line) throws -> Void) throws {
         let w = try rules(db, period)
         let tally = try visits ?? VisitTally.read(db, period, parallel: parallel)
         /// Numerators and denominators, so that a unit adds up its cadres' and its own.
@@ -118,9 +126,11 @@ public enum Assessment {
             guard let n, let d, d != 0 else { return nil }
             return n / d
         }
-        struct Scored { let kind: String, id: Int64, name: String, unit: String, unitArea: Int64?, parts: [Double?], score: Double? }
+        /// A unit (`who` < 0: units[-1 - who]) or a cadre (cadres[who]) with its parts and score:
+        /// a province has hundreds of thousands, so no more than this is kept of each.
+        struct Scored { let who: Int32; let coverage, quota, visits, outcomes, satisfaction: Double?; let score: Double }
         let weights = parts.map { w["weight_" + $0] }
-        func scored(_ kind: String, _ id: Int64, _ name: String, _ unit: String, _ area: Int64?, _ k: Counts) -> Scored {
+        func scored(_ who: Int, _ k: Counts) -> Scored? {
             let p = [ratio(k.covN, k.covD), ratio(k.covN, k.quoD), ratio(k.visN, k.visD), ratio(k.outN, k.outD), ratio(k.satN, k.satD)]
             // 100 × Σ weight × part / Σ weight over the parts present; satisfaction is out of 100
             var sum = 0.0, weight = 0.0
@@ -128,13 +138,14 @@ public enum Assessment {
                 guard let part else { continue }
                 if let wi = weights[i] { sum += wi * (i == 4 ? part / 100 : part); weight += wi }
             }
-            return Scored(kind: kind, id: id, name: name, unit: unit, unitArea: area, parts: p,
-                          score: weight == 0 ? nil : ((100 * sum / weight) * 10).rounded(.toNearestOrAwayFromZero) / 10)
+            guard weight != 0 else { return nil }
+            return Scored(who: Int32(who), coverage: p[0], quota: p[1], visits: p[2], outcomes: p[3], satisfaction: p[4],
+                          score: ((100 * sum / weight) * 10).rounded(.toNearestOrAwayFromZero) / 10)
         }
-        var unitNames: [Int64: (name: String, area: Int64?)] = [:]
-        var all: [Scored] = []
-        for u in units {
-            unitNames[u.id] = (u.name, u.area)
+        var unitIndex: [Int64: Int] = [:]
+        var scoredUnits: [Scored] = [], scoredCadres: [Scored] = []
+        for (i, u) in units.enumerated() {
+            unitIndex[u.id] = i
             var k = unitCounts[u.id] ?? Counts()
             // a unit with a fixed number of poor villages counts them as a cadre counts its quota
             k.covN = (k.covN ?? 0) + (u.fixed ? min(u.held, u.quota) : 0)
@@ -143,29 +154,33 @@ public enum Assessment {
             let own = tally.byUnitOwn[u.id]
             k.visN = (k.visN ?? 0) + (own?.met ?? 0)
             k.visD = (k.visD ?? 0) + (own?.links ?? 0)
-            all.append(scored("unit", u.id, u.name, u.name, u.area, k))
+            if let s = scored(-1 - i, k) { scoredUnits.append(s) }
         }
-        for c in cadres {
-            let unit = unitNames[c.unit]
-            all.append(scored("cadre", c.id, c.name, unit?.name ?? "", unit?.area, c.counts))
+        for (i, c) in cadres.enumerated() {
+            if let s = scored(i, c.counts) { scoredCadres.append(s) }
         }
+        func id(_ s: Scored) -> Int64 { s.who < 0 ? units[Int(-1 - s.who)].id : cadres[Int(s.who)].id }
         let deadline = try String.fetchOne(db, sql: "SELECT date(?, '+' || CAST(? AS INTEGER) || ' days')", arguments: [period.asOf, w["deadline_days"]])
-        var out: [Line] = []
-        for kind in ["unit", "cadre"] {
-            let ranked = all.filter { $0.kind == kind && $0.score != nil }.sorted { ($1.score!, $0.id) < ($0.score!, $1.id) }
+        for kind in [scoredUnits, scoredCadres] {
+            let ranked = kind.sorted { ($1.score, id($0)) < ($0.score, id($1)) }
             let commended = w["commend_share"].map { Int(($0 * Double(ranked.count)).rounded(.toNearestOrAwayFromZero)) }
             var rank = 0
             for (i, s) in ranked.enumerated() {
-                if i == 0 || s.score! < ranked[i - 1].score! { rank = i + 1 }
-                let criticised = w["pass_score"].map { s.score! < $0 } == true
-                    || (s.parts[4].flatMap { sat in w["satisfaction_floor"].map { sat < $0 } } ?? false)
+                if i == 0 || s.score < ranked[i - 1].score { rank = i + 1 }
+                let criticised = w["pass_score"].map { s.score < $0 } == true
+                    || (s.satisfaction.flatMap { sat in w["satisfaction_floor"].map { sat < $0 } } ?? false)
                 let verdict = criticised ? "criticise" : commended.map { rank <= $0 } == true ? "commend" : ""
-                out.append(Line(kind: kind, id: s.id, name: s.name, unit: s.unit, unitArea: s.unitArea,
-                                coverage: s.parts[0], quota: s.parts[1], visits: s.parts[2], outcomes: s.parts[3], satisfaction: s.parts[4],
-                                score: s.score!, rank: rank, ranked: ranked.count, verdict: verdict, deadline: criticised ? deadline : nil))
+                let unit: Unit?, name: String
+                if s.who < 0 { unit = units[Int(-1 - s.who)]; name = unit!.name } else {
+                    let c = cadres[Int(s.who)]
+                    unit = unitIndex[c.unit].map { units[$0] }
+                    name = c.name
+                }
+                try each(Line(kind: s.who < 0 ? "unit" : "cadre", id: id(s), name: name, unit: unit?.name ?? "", unitArea: unit?.area,
+                              coverage: s.coverage, quota: s.quota, visits: s.visits, outcomes: s.outcomes, satisfaction: s.satisfaction,
+                              score: s.score, rank: rank, ranked: ranked.count, verdict: verdict, deadline: criticised ? deadline : nil))
             }
         }
-        return out
     }
 
     /// Per cadre, the households it links on the day: how many, how many have 两不愁三保障 all

@@ -36,8 +36,8 @@ extension BuiltInReports {
             var commended = 0, criticised = 0
         }
         var kinds = ["unit": Kind(), "cadre": Kind()]
-        for r in try Assessment.lines(c.db, c.period, visits: c.visitTally(area: nil), parallel: c.parallel) {
-            if let only = c.area?.id, r.unitArea != only { continue }
+        try Assessment.score(c.db, c.period, visits: c.visitTally(area: nil), parallel: c.parallel) { r in
+            if let only = c.area?.id, r.unitArea != only { return }
             var k = kinds[r.kind]!
             k.scored += 1
             k.bands[min(9, max(0, Int(r.score / 10)))] += 1
