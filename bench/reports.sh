@@ -4,7 +4,10 @@
 # households and linked villages by township (bench/reports_hand.sql) in the sqlite3 CLI, and the
 # visits and assessment reports against the visits check's per-link measure (what both are built
 # on; taken from `linkage check --only visits --sql`) summed in the sqlite3 CLI. Prints median
-# wall seconds, median CPU seconds (user + sys) and peak RSS (/usr/bin/time %M).
+# wall seconds, median CPU seconds (user + sys) and peak RSS (/usr/bin/time %M). Reports read
+# their independent parts on one connection per core (ParallelReads), so CPU can exceed wall;
+# the cores and the load when the run began are printed, since other work on the machine slows
+# a report as much as its own cost does.
 #
 #   bench/reports.sh LINKAGE_BINARY (--scale district|province|N | --db FILE) [--runs K] [--as-of D]
 #
@@ -72,6 +75,7 @@ assert body.endswith(")")
 open(sys.argv[2], "w").write("SELECT count(*), sum(met), sum(visits), sum(days) FROM (" + body[:-1] + ");\n")
 PY
 
+echo "cores: $(nproc); load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)"
 printf "%-12s %9s %9s %10s   %s\n" "report" "wall s" "cpu s" "peak MB" "peer (sqlite3 CLI)"
 time_it peer_coverage sqlite3 -readonly "$db" ".read $tmp/coverage.sql"
 pc_wall=$wall
