@@ -293,8 +293,9 @@ LEFT JOIN village AS v ON v.id = l.village_id
 LEFT JOIN area AS a ON a.id = v.area_id;
 
 -- check: staff
--- Cadres who may not link (教师、医务人员、企业职工、机关工勤人员, or left by the day) yet hold links
--- on the day: few cadres, so their links are counted one cadre at a time.
+-- Cadres who may not link (of an excluded category in force on the day — 教师、医务人员、企业职工、
+-- 机关工勤人员 by default, the rows of excluded_category — or left by the day) yet hold links on the
+-- day: few cadres, so their links are counted one cadre at a time.
 SELECT 'staff' AS "check", 'error' AS severity, 'cadre ' || c.id || ' ' || c.name AS subject, u.name AS area,
        'no links' AS expected, c.n || ' links' AS actual,
        coalesce('excluded (' || c.excluded || ')', 'left on ' || c.left_on) || ' but linked on ' || :as_of AS message,
@@ -302,6 +303,8 @@ SELECT 'staff' AS "check", 'error' AS severity, 'cadre ' || c.id || ' ' || c.nam
 FROM (SELECT x.*, (SELECT count(*) FROM link AS l
                    WHERE l.cadre_id = x.id AND l.start_date <= :as_of AND (l.end_date IS NULL OR l.end_date > :as_of)) AS n
       FROM cadre AS x
-      WHERE x.excluded IS NOT NULL OR x.left_on <= :as_of) AS c
+      WHERE x.left_on <= :as_of
+         OR EXISTS (SELECT 1 FROM excluded_category AS r WHERE r.category = x.excluded
+                    AND r.valid_from <= :as_of AND (r.valid_until IS NULL OR r.valid_until > :as_of))) AS c
 JOIN unit AS u ON u.id = c.unit_id
 WHERE c.n > 0;

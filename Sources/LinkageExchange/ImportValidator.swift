@@ -268,7 +268,7 @@ public final class ImportValidator {
                 } else { text = cell.text }
             default: text = ImportValidator.clean(cell.text)
             }
-            if column.allowed != nil { text = ImportValues.code(for: text, table: table, column: name) }
+            if column.allowed != nil { text = ImportValues.code(for: text, table: table, column: name, schema: schema) }
             if name.contains("resident_id") {
                 if text.range(of: #"^[0-9.]+[Ee]\+?[0-9]+$"#, options: .regularExpression) != nil {
                     return .failure(.init(message: "\(label) '\(text)' is a number Excel shortened",
@@ -336,7 +336,7 @@ public final class ImportValidator {
         }
         if let allowed = column.allowed, !allowed.contains(value), !column.isBoolean {
             let list = allowed.map { if case .text(let s) = $0 { return s } else { return $0.description } }
-            let words = ImportValues.byColumn["\(table).\(name)"].map { dict in
+            let words = ImportValues.words(table: table, column: name, schema: schema).map { dict in
                 Dictionary(grouping: dict.keys.sorted(), by: { dict[$0]! }).sorted { $0.key < $1.key }
                     .map { "\($0.key) (\($0.value.joined(separator: "/")))" }
             }
@@ -627,7 +627,7 @@ public final class ImportValidator {
             if (v["role"] == nil) == (v["excluded"] == nil) {
                 fail(v["role"] == nil ? "role" : "excluded",
                      v["role"] == nil ? "the cadre has neither a role nor an excluded category" : "the cadre has both a role and an excluded category",
-                     "give exactly one: a role (principal_leader … department_other) for a cadre who links, or 不联户类别 (teacher, medical, enterprise_staff, logistics) for one who does not")
+                     "give exactly one: a role (principal_leader … department_other) for a cadre who links, or 不联户类别 (\(excludedCategories)) for one who does not")
             }
         case .links:
             if case .text(let start)? = v["start_date"], case .text(let end)? = v["end_date"], end < start {
@@ -749,6 +749,11 @@ public final class ImportValidator {
 }
 
 extension ImportValidator {
+    /// The excluded categories the register has (excluded_category), for a hint.
+    var excludedCategories: String {
+        (schema["cadre"]?["excluded"]?.allowed ?? []).compactMap { if case .text(let s) = $0 { return s } else { return nil } }.joined(separator: ", ")
+    }
+
     /// The accepted headers of every kind as Markdown tables, from the same tables the importer
     /// reads (docs/import-export.md carries this text; a test keeps them equal).
     public static func headerReference(_ db: Database) throws -> String {

@@ -17,6 +17,8 @@ import GRDB
 ///   and the six actions' minimums and the plan's other numbers as rules too.
 /// - `6-assessment` (``createAssessment(_:)``): the weights and thresholds of the assessment (考核)
 ///   of units and cadres, dated like the other rules.
+/// - `7-excluded-categories` (``createExcludedCategories(_:)``): the categories of staff who do not
+///   link (教师、医务人员、企业职工、机关工勤人员) as dated rules, and `cadre.excluded` a reference to them.
 public enum Schema {
     public static let migrations: [Migration] = [
         Migration("1-register", apply: createRegister),
@@ -25,12 +27,13 @@ public enum Schema {
         Migration("4-audit-chain", apply: createAuditChain),
         Migration("5-dated-rules", apply: createDatedRules),
         Migration("6-assessment", apply: createAssessment),
+        Migration("7-excluded-categories", apply: createExcludedCategories),
     ]
 
     public static var currentVersion: Int { migrations.count }
 
     /// The tables each step creates, in creation order.
-    public static let tablesByStep: [[String]] = [registerTables, ruleTables, auditTables, auditChainTables, datedRuleTables, assessmentTables]
+    public static let tablesByStep: [[String]] = [registerTables, ruleTables, auditTables, auditChainTables, datedRuleTables, assessmentTables, excludedCategoryTables]
 
     /// Every table of a current register, in creation order (GRDB's own `grdb_migrations` aside).
     public static var tables: [String] { tablesByStep.flatMap { $0 } }

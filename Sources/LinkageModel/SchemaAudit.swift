@@ -8,7 +8,7 @@ extension Schema {
     static let auditTables = ["audit_session", "audit_change"]
 
     /// Every table whose changes the audit log records: the register and its rules.
-    static var auditedTables: [String] { registerTables + ruleTables + datedRuleTables + assessmentTables }
+    static var auditedTables: [String] { registerTables + ruleTables + datedRuleTables + assessmentTables + excludedCategoryTables }
 
     static func createAudit(_ db: Database) throws {
         try db.execute(sql: """

@@ -12,7 +12,8 @@ import LuaBridge
 final class QueryModule {
     let database: DatabaseModule
     let db: Database
-    let schema: SchemaCatalog
+    /// Read again when a rule changes what a column allows (``schemaChanged()``).
+    private(set) var schema: SchemaCatalog
     private let L: OpaquePointer
     /// The record metatable of each table, as registry references.
     private var metatables: [String: Int32] = [:]
@@ -29,6 +30,12 @@ final class QueryModule {
         self.L = L
         schema = try SchemaCatalog(db)
         asOf = DateText.today()
+    }
+
+    /// Reads the schema again: after a change of the rules a column refers to (a new excluded
+    /// category is a value cadre.excluded allows from then on).
+    func schemaChanged() throws {
+        schema = try SchemaCatalog(db)
     }
 
     func install(in lua: LuaState) throws {

@@ -48,6 +48,7 @@ final class RulesModule {
                 let kind = try RuleBook.kind(try call.string(1))
                 let (key, values) = try self.split(call.table(2), kind)
                 let id = try RuleBook.set(self.queries.db, kind, key: key, values: values, from: try call.string(3), note: try call.optionalString(4))
+                if kind.changesSchemaValues { try self.queries.schemaChanged() }
                 return call.returning(.integer(id))
             },
             // stop(kind, key fields, on)

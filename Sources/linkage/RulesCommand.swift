@@ -15,7 +15,9 @@ struct RulesCommand: ParsableCommand {
             an earlier year still uses its rules. Examples: \
             linkage rules --as-of 2013-06-30;  linkage rules --history quota;  \
             linkage rules set quota role=township_other rural_households=2 --from 2013-01-01;  \
-            linkage rules end setting name=household_cadres_max --on 2014-01-01. \
+            linkage rules end setting name=household_cadres_max --on 2014-01-01;  \
+            linkage rules set excluded category=village_doctor label=村医 --from 2013-01-01 (cadres \
+            recorded as village_doctor do not link from then). \
             A change is audited like every other change.
             """,
         subcommands: [Show.self, Set.self, End.self], defaultSubcommand: Show.self)
@@ -63,7 +65,7 @@ struct RulesCommand: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
         @Argument(help: ArgumentHelp("The kind of rule.", valueName: "kind"))
         var kind: String
-        @Argument(help: ArgumentHelp("The rule's name (role=…, unit_kind=…, actor=… target=… kind=…, item=… target=…, name=…) and the numbers to set.", valueName: "field=value"))
+        @Argument(help: ArgumentHelp("The rule's name (role=…, unit_kind=…, actor=… target=… kind=…, item=… target=…, name=…, category=…) and the numbers (or labels) to set.", valueName: "field=value"))
         var fields: [String] = []
         @Option(name: .long, help: ArgumentHelp("The first day the change is in force.", valueName: "date"))
         var from: String

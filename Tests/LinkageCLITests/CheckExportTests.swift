@@ -76,6 +76,38 @@ final class CheckExportTests: LinkageCLITestCase {
         XCTAssertEqual(try count("SELECT count(*) FROM audit_change WHERE table_name = 'quota_rule'"), 2, "the change is audited")
     }
 
+    /// 村医 added as an excluded category from 2013 on the command line: a script records a cadre
+    /// under it (the same run may use the new category) and links it in 2012; the link is refused
+    /// from 2013 and the staff check finds the held link from 2013 only — no change of code.
+    func testAnExcludedCategoryFromADayChangesLinkRefusalsAndTheStaffCheck() throws {
+        let set = try linkage("--db", "test.db", "rules", "set", "excluded", "category=village_doctor", "label=村医", "--from", "2013-01-01")
+        XCTAssertEqual(set.exitCode, 0, "\(set)")
+        XCTAssertTrue(try linkage("--db", "test.db", "rules", "excluded", "--as-of", "2012-06-30").stdout.contains("teacher"))
+        XCTAssertFalse(try linkage("--db", "test.db", "rules", "excluded", "--as-of", "2012-06-30").stdout.contains("village_doctor"))
+        XCTAssertTrue(try linkage("--db", "test.db", "rules", "excluded", "--as-of", "2013-06-30").stdout.contains("村医"))
+        try write("doctor.lua", """
+            rules.set('excluded', { category = 'midwife', label = '接生员', from = '2013-01-01' })
+            local c = cadres:add{ unit = 2, name = '孙医生', excluded = 'village_doctor' }
+            cadres:add{ unit = 2, name = '周接生员', excluded = 'midwife' }
+            c:link(households:get(3), '2012-03-01')
+            local ok, e = pcall(function () c:link(households:get(4), '2013-03-01') end)
+            print(c.id, ok, e)
+            """)
+        let script = try linkage("--db", "test.db", "run", "doctor.lua")
+        XCTAssertEqual(script.exitCode, 0, "\(script)")
+        XCTAssertTrue(script.stdout.hasPrefix("6\tfalse\tdoctor.lua:5: 孙医生 (cadre 6) is village_doctor (村医, excluded category village_doctor since 2013-01-01)"), script.stdout)
+        XCTAssertFalse(try rows("staff", "--as-of", "2012-12-31").contains { $0.contains("cadre 6 ") }, "in 2012 a village doctor may link")
+        let staff2013 = try rows("staff", "--as-of", "2013-06-30")
+        XCTAssertTrue(staff2013.contains { $0.hasPrefix("staff,error,cadre 6 孙医生,") && $0.contains("excluded staff (村医, village_doctor") },
+                      staff2013.joined(separator: "\n"))
+        // An unknown category is refused by the register with what to do, and writes nothing.
+        let before = try sqlite3("test.db", "SELECT count(*) FROM cadre;")
+        let bad = try linkage("--db", "test.db", "-e", "cadres:add{ unit = 2, name = '某', excluded = 'driver' }")
+        XCTAssertNotEqual(bad.exitCode, 0)
+        XCTAssertTrue(bad.stderr.contains("excluded must be one of teacher, medical, enterprise_staff, logistics, village_doctor, midwife"), bad.stderr)
+        XCTAssertEqual(try sqlite3("test.db", "SELECT count(*) FROM cadre;"), before)
+    }
+
     func testCheckExitsOneOnAnErrorAndSaysWhichYearItChecked() throws {
         let all = try linkage("--db", "test.db", "check", "--as-of", "2012-06-30")
         XCTAssertEqual(all.exitCode, 1, "households are uncovered: \(all)")

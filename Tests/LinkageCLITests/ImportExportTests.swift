@@ -95,6 +95,19 @@ final class ImportExportTests: LinkageCLITestCase {
 
     // MARK: import, then export read back
 
+    /// 不联户类别 takes the labels of the register's excluded categories: 村医 is refused (where, and
+    /// which categories there are) until a rule adds it, then imported as its code.
+    func testExcludedCategoriesAreTheRegistersOwn() throws {
+        try write("doctors.csv", "姓名,单位,不联户类别\n王老师,区教育局,教师\n孙医生,区教育局,村医\n")
+        let refused = try importRefused("cadres", "doctors.csv")
+        XCTAssertTrue(refused.stderr.contains("doctors.csv:3:3: 不联户类别 '村医' is not one of the values the register allows"), refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("logistics (government service/logistics staff/机关工勤人员)"), refused.stderr)
+        XCTAssertEqual(try linkage("--db", "test.db", "rules", "set", "excluded", "category=village_doctor", "label=村医", "--from", "2013-01-01").exitCode, 0)
+        try importOK("cadres", "姓名,单位,不联户类别\n王老师,区教育局,教师\n孙医生,区教育局,村医\n")
+        XCTAssertEqual(try sqlite3("test.db", "SELECT name || ':' || excluded FROM cadre WHERE excluded IS NOT NULL ORDER BY id;"),
+                       "王老师:teacher\n孙医生:village_doctor\n")
+    }
+
     func testImportedHouseholdsExportAsCSVThatPythonReadsBackCellByCell() throws {
         let result = try importOK("households", Self.households)
         XCTAssertEqual(result.stdout, "households.csv: CSV, read as UTF-8, 3 rows\nimported 3 households from households.csv: 3 added, 0 updated, 0 unchanged\n")

@@ -81,7 +81,7 @@ final class SchemaTests: XCTestCase {
         "area", "village", "household", "unit", "cadre", "link", "visit", "activity", "problem",
         "problem_followup", "survey", "quota_rule", "unit_quota_rule", "visit_standard", "indicator",
         "indicator_value", "audit_session", "audit_change", "audit_chain", "action_minimum", "rule_setting",
-        "assessment_rule",
+        "assessment_rule", "excluded_category",
     ]
 
     private func userTables(_ db: Database) throws -> [String] {
@@ -101,16 +101,17 @@ final class SchemaTests: XCTestCase {
 
     func testNewRegisterIsAtTheCurrentVersionWithItsApplicationIDAndWAL() throws {
         let f = try SchemaFixture()
-        XCTAssertEqual(Schema.currentVersion, 6)
-        XCTAssertEqual(Schema.migrations.map(\.id), ["1-register", "2-rules", "3-audit", "4-audit-chain", "5-dated-rules", "6-assessment"])
-        XCTAssertEqual(try f.register.schemaVersion(), 6)
+        XCTAssertEqual(Schema.currentVersion, 7)
+        XCTAssertEqual(Schema.migrations.map(\.id), ["1-register", "2-rules", "3-audit", "4-audit-chain", "5-dated-rules", "6-assessment",
+                                                     "7-excluded-categories"])
+        XCTAssertEqual(try f.register.schemaVersion(), 7)
         try f.register.queue.read { db in
             XCTAssertEqual(try Int32.fetchOne(db, sql: "PRAGMA application_id"), Register.applicationID)
             XCTAssertEqual(try String.fetchOne(db, sql: "PRAGMA journal_mode"), "wal")
             XCTAssertEqual(try Int.fetchOne(db, sql: "PRAGMA foreign_keys"), 1)
         }
         try f.reopen()
-        XCTAssertEqual(try f.register.schemaVersion(), 6, "reopening a current register changes nothing")
+        XCTAssertEqual(try f.register.schemaVersion(), 7, "reopening a current register changes nothing")
     }
 
     func testEveryTableIsStrictAndKeyedByIntegerID() throws {

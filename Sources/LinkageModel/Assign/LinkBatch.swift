@@ -133,9 +133,9 @@ extension Linking {
     /// a link that is already open. One pass over the batch for the first four.
     private static func refuseImpossible(_ db: Database, since: String, entry: (Int64) -> String) throws {
         if let row = try Row.fetchOne(db, sql: """
-            SELECT b.seq, b.cadre_id, b.unit_id, b.household_id, b.village_id, c.id AS c, c.name, c.excluded, c.left_on,
+            SELECT b.seq, b.cadre_id, b.unit_id, b.household_id, b.village_id, c.id AS c, \(refusalColumns),
                    u.id AS u, h.id AS h, v.id AS v
-            FROM temp.linkage_new_link AS b LEFT JOIN cadre AS c ON c.id = b.cadre_id LEFT JOIN unit AS u ON u.id = b.unit_id
+            FROM temp.linkage_new_link AS b LEFT JOIN cadre AS c ON c.id = b.cadre_id \(refusalJoin("c", on: "?1")) LEFT JOIN unit AS u ON u.id = b.unit_id
             LEFT JOIN household AS h ON h.id = b.household_id LEFT JOIN village AS v ON v.id = b.village_id
             WHERE (b.cadre_id IS NOT NULL AND c.id IS NULL) OR (b.unit_id IS NOT NULL AND u.id IS NULL)
                OR (b.household_id IS NOT NULL AND h.id IS NULL) OR (b.village_id IS NOT NULL AND v.id IS NULL)
@@ -146,7 +146,7 @@ extension Linking {
             for (column, alias, table) in [("cadre_id", "c", "cadre"), ("unit_id", "u", "unit"), ("household_id", "h", "household"), ("village_id", "v", "village")] {
                 if let id: Int64 = row[column], row[alias] as Int64? == nil { throw QueryError("\(at)there is no \(table) with id \(id)") }
             }
-            if let refusal = mayNotLink(cadre: row["c"], name: row["name"], excluded: row["excluded"], leftOn: row["left_on"], on: since) {
+            if let refusal = mayNotLink(cadre: row["c"], row, on: since) {
                 throw QueryError(at + refusal)
             }
         }

@@ -100,7 +100,7 @@ public enum Quota {
             throw QueryError("there is no cadre with id \(id)")
         }
         guard let row = try Row.fetchOne(db, sql: cadreLoad(on: "?1", cadres: "?2", eligibleOnly: false), arguments: [day, id]) else {
-            // No role: excluded staff, who never link.
+            // No role: a cadre of an excluded category, who has no quota.
             return CadreLoad(cadre: id, name: name, role: nil, eligible: false, rule: nil, quota: [0, 0, 0, 0], held: [0, 0, 0, 0])
         }
         return CadreLoad(cadre: id, name: name, role: row["role"], eligible: row["eligible"], rule: row["rule"],

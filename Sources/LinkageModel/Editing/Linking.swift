@@ -27,24 +27,35 @@ public enum Linking {
                        arguments: [date, reason, successor, link])
     }
 
-    /// Excluded staff never link; a cadre who has left cannot take new links.
+    /// A cadre of an excluded category in force on `date` never links; a cadre who has left cannot
+    /// take new links. Without a date, the category in force today and a departure on any day.
     public static func checkMayLink(_ db: Database, cadre: Int64, on date: String? = nil) throws {
-        guard let row = try Row.fetchOne(db, sql: "SELECT name, excluded, left_on FROM cadre WHERE id = ?", arguments: [cadre]) else {
+        guard let row = try Row.fetchOne(db, sql: "SELECT c.id, \(refusalColumns) FROM cadre AS c \(refusalJoin("c", on: "?")) WHERE c.id = ?",
+                                         arguments: [date ?? DateText.today(), date ?? DateText.today(), cadre]) else {
             throw QueryError("there is no cadre with id \(cadre)")
         }
-        if let refusal = mayNotLink(cadre: cadre, name: row["name"], excluded: row["excluded"], leftOn: row["left_on"], on: date) {
+        if let refusal = mayNotLink(cadre: cadre, row, on: date) {
             throw QueryError(refusal)
         }
     }
 
-    /// Why a cadre may not take a link on `date` (any date when nil), or nil when it may.
-    static func mayNotLink(cadre: Int64, name: String, excluded: String?, leftOn: String?, on date: String?) -> String? {
-        if let excluded {
-            let what = ["teacher": "a teacher", "medical": "medical staff", "enterprise_staff": "an enterprise employee",
-                        "logistics": "government service/logistics staff"][excluded] ?? excluded
-            return "\(name) (cadre \(cadre)) is \(what): teachers, medical staff, enterprise employees and logistics staff never link households"
+    /// The columns of cadre `c` (and of ``refusalJoin(_:on:)``) that ``mayNotLink(cadre:_:on:)`` words a refusal from.
+    static let refusalColumns = "c.name, c.left_on, xc.category AS xc_category, xc.label AS xc_label, xc.label_en AS xc_label_en, xc.valid_from AS xc_from"
+
+    /// The cadre's excluded category in force on `day` (DomainFilter.excludedCategoryRow), as `xc`.
+    static func refusalJoin(_ c: String, on day: String) -> String {
+        "LEFT JOIN excluded_category AS xc ON \(DomainFilter.excludedCategoryRow("xc", of: c, on: day))"
+    }
+
+    /// Why a cadre may not take a link on `date` (a departure on any date when nil), or nil when it
+    /// may, from a row of ``refusalColumns``: the category in force that day, then the departure.
+    static func mayNotLink(cadre: Int64, _ row: Row, on date: String?) -> String? {
+        let name: String = row["name"]
+        if let category: String = row["xc_category"] {
+            let label: String = row["xc_label"], from: String = row["xc_from"]
+            return "\(name) (cadre \(cadre)) is \(row["xc_label_en"] as String? ?? category) (\(label), excluded category \(category) since \(from)): cadres of an excluded category in force (`linkage rules excluded`) do not link villages or households"
         }
-        if let left = leftOn, date.map({ $0 >= left }) ?? true {
+        if let left: String = row["left_on"], date.map({ $0 >= left }) ?? true {
             return "\(name) (cadre \(cadre)) left on \(left) and cannot take new links"
         }
         return nil

@@ -90,7 +90,7 @@ public struct RecordEditor {
         return row
     }
 
-    /// The rules that look at other rows: excluded staff never link; a linker and a target each.
+    /// The rules that look at other rows: a cadre of an excluded category in force (today) never links; a linker and a target each.
     func checkRules(_ table: String, row: [String: SQLValue]) throws {
         guard table == "link", case .integer(let cadre)? = row["cadre_id"] else { return }
         try Linking.checkMayLink(db, cadre: cadre)

@@ -78,9 +78,10 @@ public enum DomainFilter {
                 [.text(asOf), .text(asOf)])
     }
 
-    /// Cadres who may link households: not excluded staff and still serving on `asOf`.
+    /// Cadres who may link households: not of an excluded category in force and still serving on `asOf`.
     public static func eligibleCadres(asOf: String) -> Predicate {
-        .domain(eligibleCadre("{T}", on: "?"), [.text(asOf)])
+        let sql = eligibleCadre("{T}", on: "?")
+        return .domain(sql, Array(repeating: .text(asOf), count: sql.filter { $0 == "?" }.count))
     }
 
     /// The rows linked with a record on a date: the ids in link column `to` of the active links

@@ -1,7 +1,8 @@
 import Foundation
 import GRDB
 
-/// A column as the schema declares it, with the values its CHECK allows when it is an enumeration.
+/// A column as the schema declares it, with the values its CHECK (or its rule table) allows when
+/// it is an enumeration.
 public struct Column: Sendable, Equatable {
     public enum Kind: String, Sendable { case integer = "INTEGER", real = "REAL", text = "TEXT", blob = "BLOB", any = "ANY" }
     public let name: String
@@ -9,7 +10,8 @@ public struct Column: Sendable, Equatable {
     public let notNull: Bool
     public let hasDefault: Bool
     public let isPrimaryKey: Bool
-    /// The values of `CHECK (name IN (...))`, when the column is an enumeration.
+    /// The values of `CHECK (name IN (...))`, or of its rule table (``SchemaCatalog/ruleVocabularies``),
+    /// when the column is an enumeration.
     public let allowed: [SQLValue]?
 
     /// A 0/1 column.
@@ -38,14 +40,28 @@ public struct TableInfo: Sendable {
 /// source of truth for columns, types and enumerations.
 public final class SchemaCatalog: @unchecked Sendable {
     public let tables: [String: TableInfo]
+    /// The words a person writes for the values of a rule-table enumeration, by "table.column":
+    /// the rule table's labels (教师 → teacher), as ImportValues has them for the CHECK enumerations.
+    public let words: [String: [String: String]]
 
     public init(_ db: Database) throws {
         var tables: [String: TableInfo] = [:]
+        var words: [String: [String: String]] = [:]
         let rows = try Row.fetchAll(db, sql: "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'grdb_%'")
         for row in rows {
             let name: String = row["name"]
             let sql: String = row["sql"] ?? ""
-            let enumerations = SchemaCatalog.enumerations(in: sql)
+            var enumerations = SchemaCatalog.enumerations(in: sql)
+            for (column, rule) in SchemaCatalog.ruleVocabularies[name] ?? [:] where try db.tableExists(rule.table) {
+                enumerations[column] = try String.fetchAll(db, sql: "SELECT \(rule.column) FROM \(rule.table) GROUP BY \(rule.column) ORDER BY min(id)").map { .text($0) }
+                var labels: [String: String] = [:]
+                for label in rule.labels {
+                    for row in try Row.fetchAll(db, sql: "SELECT \(label) AS label, \(rule.column) AS code FROM \(rule.table) WHERE \(label) IS NOT NULL ORDER BY id") {
+                        labels[row["label"]] = row["code"]
+                    }
+                }
+                words["\(name).\(column)"] = labels
+            }
             let columns = try Row.fetchAll(db, sql: "SELECT * FROM pragma_table_info(?)", arguments: [name]).map { c -> Column in
                 let columnName: String = c["name"]
                 let type = ((c["type"] as String?) ?? "").uppercased()
@@ -56,9 +72,17 @@ public final class SchemaCatalog: @unchecked Sendable {
             tables[name] = TableInfo(table: name, columns: columns)
         }
         self.tables = tables
+        self.words = words
     }
 
     public subscript(table: String) -> TableInfo? { tables[table] }
+
+    /// Enumerations whose values are rows of a rule table rather than a CHECK (a trigger keeps
+    /// them): table → column → (rule table, its column). `cadre.excluded` names a category of
+    /// excluded_category (schema step 7), past or present.
+    static let ruleVocabularies: [String: [String: (table: String, column: String, labels: [String])]] = [
+        "cadre": ["excluded": ("excluded_category", "category", ["label_en", "label"])],
+    ]
 
     /// `CHECK (col IN ('a', 'b'))` and `CHECK (col IN (0, 1))` clauses of a CREATE TABLE.
     static func enumerations(in sql: String) -> [String: [SQLValue]] {

@@ -76,17 +76,19 @@ extension Checks {
         WHERE \(Quota.unitFixed("ul")) AND ul.held <> ul.quota
         """)
 
-    /// Only the cadres who may not hold links are looked at (few), each counted by its link index.
+    /// Only the cadres who may not hold links on the day are looked at (few), each counted by its
+    /// link index: those of an excluded category in force that day, and those who have left.
     public static let staff = Check(name: "staff", title: "excluded or departed cadres who still hold links", rules: [], sql: """
         SELECT 'staff' AS "check", 'error' AS severity, 'cadre ' || c.id || ' ' || c.name AS subject,
                (SELECT name FROM unit WHERE id = c.unit_id) AS area, '0 links' AS expected, held.n || ' links' AS actual,
-               CASE WHEN c.excluded IS NOT NULL
-                    THEN 'excluded staff (' || c.excluded || ': 教师、医务人员、企业职工、机关工勤人员 do not link) yet holds ' || held.n || ' links on ' || ?1 || '; end them (link:close) and link eligible cadres'
+               CASE WHEN xc.category IS NOT NULL
+                    THEN 'excluded staff (' || xc.label || ', ' || xc.category || ': an excluded category since ' || xc.valid_from || ', linkage rules excluded) yet holds ' || held.n || ' links on ' || ?1 || '; end them (link:close) and link eligible cadres'
                     ELSE 'left on ' || c.left_on || ' yet holds ' || held.n || ' links on ' || ?1 || '; hand them over (cadre:handover)' END AS message,
                'cadre' AS subject_table, c.id AS subject_id
         FROM cadre AS c
         JOIN (SELECT c.id, (SELECT count(*) FROM link AS l WHERE l.cadre_id = c.id AND \(D.activeLink("l", on: "?1"))) AS n
               FROM cadre AS c WHERE NOT (\(D.eligibleCadre("c", on: "?1")))) AS held ON held.id = c.id
+        LEFT JOIN excluded_category AS xc ON \(D.excludedCategoryRow("xc", of: "c", on: "?1"))
         WHERE held.n > 0
         ORDER BY c.id
         """)

@@ -8,10 +8,23 @@ extension DomainFilter {
         "\(l).start_date <= \(day) AND (\(l).end_date IS NULL OR \(l).end_date > \(day))"
     }
 
-    /// A cadre may hold links on a day: not excluded staff (教师、医务人员、企业职工、机关工勤人员)
-    /// and not departed by then.
+    /// A cadre may hold links on a day: not of an excluded category in force that day (教师、医务人员、
+    /// 企业职工、机关工勤人员 and whatever excluded_category adds) and not departed by then.
     public static func eligibleCadre(_ c: String, on day: String) -> String {
-        "\(c).excluded IS NULL AND (\(c).left_on IS NULL OR \(c).left_on > \(day))"
+        "(\(c).excluded IS NULL OR NOT \(excludedCategory(c, on: day))) AND (\(c).left_on IS NULL OR \(c).left_on > \(day))"
+    }
+
+    /// The cadre's excluded category (`excluded`, a category of excluded_category) is in force on
+    /// the day: the cadre does not link that day. A category that begins later, or has ended,
+    /// excludes no one on the day.
+    public static func excludedCategory(_ c: String, on day: String) -> String {
+        "EXISTS (SELECT 1 FROM excluded_category AS xc WHERE \(excludedCategoryRow("xc", of: c, on: day)))"
+    }
+
+    /// The row `x` of excluded_category is cadre `c`'s category, in force on the day (at most one
+    /// row is: the overlap triggers): to join for its labels.
+    public static func excludedCategoryRow(_ x: String, of c: String, on day: String) -> String {
+        "\(x).category = \(c).excluded AND \(RuleBook.inForce(x, on: day))"
     }
 
     /// 不脱钩: a household has met the target, and may be unhooked, once it has exited poverty (脱贫)

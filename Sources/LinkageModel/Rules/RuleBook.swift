@@ -1,6 +1,6 @@
 import GRDB
 
-/// The linkage rules as dated data (schema step 5): which rows are in force on a day, and the one
+/// The linkage rules as dated data (schema steps 5 to 7): which rows are in force on a day, and the one
 /// way to change them — a change takes effect from a day, and the rows before it stay as they were,
 /// so a check of an earlier year still uses that year's rules.
 public enum RuleBook {
@@ -12,6 +12,9 @@ public enum RuleBook {
         public let keys: [String]
         public let values: [String]
         public let title: String
+
+        /// Its rows are values a column of the register allows (SchemaCatalog reads them).
+        public var changesSchemaValues: Bool { SchemaCatalog.ruleVocabularies.values.contains { $0.values.contains { $0.table == table } } }
     }
 
     public static let kinds: [Kind] = [
@@ -29,6 +32,8 @@ public enum RuleBook {
              title: "other numbers of the plan"),
         Kind(name: "assessment", table: "assessment_rule", keys: ["item"], values: ["value"],
              title: "weights and thresholds of the assessment of units and cadres (考核)"),
+        Kind(name: "excluded", table: "excluded_category", keys: ["category"], values: ["label", "label_en"],
+             title: "categories of staff who do not link (教师、医务人员、企业职工、机关工勤人员), named by cadre.excluded"),
     ]
 
     public static func kind(_ name: String) throws -> Kind {
