@@ -79,20 +79,29 @@ public final class RowWriter: RowSink {
         if buffer.count >= 1 << 16 { try flush() }
     }
 
-    /// A row straight from SQLite: CSV is written from the cells' bytes, without making values.
+    /// A row straight from SQLite: CSV, and Markdown once its alignment is decided, are written
+    /// from the cells' bytes, without making values.
     public func write(raw row: RawRow) throws {
-        guard case .csv(_, let rawCells) = format else { return try write(row.values) }
-        for i in 0..<row.count {
-            if i > 0 { buffer.append(0x2C) }
-            switch row.kind(i) {
-            case .null: break
-            case .integer: appendInteger(row.integer(i))
-            case .real: appendReal(row.real(i))
-            case .text: appendText(row.bytes(i), defuse: !rawCells)
-            case .blob: appendHex(row.bytes(i))
+        switch format {
+        case .csv(_, let rawCells):
+            for i in 0..<row.count {
+                if i > 0 { buffer.append(0x2C) }
+                appendCell(row, i) { appendText($0, defuse: !rawCells) }
             }
+            buffer += [0x0D, 0x0A]
+        case .markdown where held == nil:
+            buffer += [0x7C, 0x20] // "| "
+            for i in 0..<row.count {
+                if i > 0 { buffer += [0x20, 0x7C, 0x20] } // " | "
+                appendCell(row, i) { bytes in
+                    guard mask, let masked = Privacy.mask(bytes) else { return appendMarkdownCell(bytes) }
+                    masked.withUnsafeBufferPointer { appendMarkdownCell($0) }
+                }
+            }
+            buffer += [0x20, 0x7C, 0x0A] // " |\n"
+        default:
+            return try write(row.values)
         }
-        buffer += [0x0D, 0x0A]
         rows += 1
         if buffer.count >= 1 << 16 { try flush() }
     }
@@ -113,7 +122,18 @@ public final class RowWriter: RowSink {
         buffer.removeAll(keepingCapacity: true)
     }
 
-    // MARK: CSV cells
+    // MARK: cells
+
+    /// A cell as `Exporter.text` writes it; text through `text`.
+    private func appendCell(_ row: RawRow, _ i: Int, text: (UnsafeBufferPointer<UInt8>) -> Void) {
+        switch row.kind(i) {
+        case .null: break
+        case .integer: appendInteger(row.integer(i))
+        case .real: appendReal(row.real(i))
+        case .text: text(row.bytes(i))
+        case .blob: appendHex(row.bytes(i))
+        }
+    }
 
     private func appendInteger(_ n: Int64) {
         var s = String(n)
@@ -168,6 +188,24 @@ public final class RowWriter: RowSink {
         buffer += Array(("| " + columns.map(Exporter.markdownCell).joined(separator: " | ") + " |\n").utf8)
         buffer += Array(("|" + numeric.map { $0 ? " ---: |" : " --- |" }.joined() + "\n").utf8)
         for row in rows { appendMarkdown(row) }
+    }
+
+    /// A Markdown cell's bytes as `Exporter.markdownCell` writes it: `\` and `|` escaped, CRLF
+    /// and LF as <br>.
+    private func appendMarkdownCell(_ bytes: UnsafeBufferPointer<UInt8>) {
+        var i = 0
+        while i < bytes.count {
+            switch bytes[i] {
+            case 0x5C: buffer += [0x5C, 0x5C]
+            case 0x7C: buffer += [0x5C, 0x7C]
+            case 0x0A: buffer += Array("<br>".utf8)
+            case 0x0D where i + 1 < bytes.count && bytes[i + 1] == 0x0A:
+                buffer += Array("<br>".utf8)
+                i += 1
+            case let b: buffer.append(b)
+            }
+            i += 1
+        }
     }
 
     private func appendMarkdown(_ row: [SQLValue]) {

@@ -46,6 +46,27 @@ final class StreamedExportTests: XCTestCase {
         }
     }
 
+    func testARawRowWritesTheSameMarkdownAsItsValuesPastTheWindow() throws {
+        let db = try DatabaseQueue()
+        let sql = """
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < \(RowWriter.markdownWindow + 5))
+            SELECT i, i * 0.5 AS half, CASE WHEN i % 7 = 0 THEN NULL ELSE 'a|b\\c' || char(13, 10) || 'd' || char(10) || 'e' || char(13) END AS t,
+                   '电话 1381234' || printf('%04d', i) AS phone, x'0a' AS b FROM n
+            """
+        try db.read { db in
+            let table = try ExportTable.query(db, sql: sql)
+            for mask in [false, true] {
+                let fromValues = try csv({ w in for row in table.rows { try w.write(row) } }, columns: table.columns, format: .markdown, mask: mask)
+                let fromRaw = try csv({ w in try ExportTable.rawRows(db, sql: sql, start: { _ in }) { try w.write(raw: $0) } },
+                                      columns: table.columns, format: .markdown, mask: mask)
+                XCTAssertEqual(fromRaw, fromValues, "mask \(mask)")
+                if !mask { XCTAssertEqual(fromValues, Exporter.markdown(table)) }
+                let last = fromRaw.split(separator: "\n").last.map(String.init)
+                XCTAssertEqual(last, mask ? "| 1005 | 502.5 | a\\|b\\\\c<br>d<br>e\r | 电话 138****1005 | 0a |" : "| 1005 | 502.5 | a\\|b\\\\c<br>d<br>e\r | 电话 13812341005 | 0a |")
+            }
+        }
+    }
+
     func testMarkdownAlignsOnItsFirstWindowOfRowsAndStreamsTheRest() throws {
         let window = RowWriter.markdownWindow
         // Column n holds numbers in the window and text after it; column t text from the start.
