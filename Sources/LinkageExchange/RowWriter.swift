@@ -15,6 +15,8 @@ public final class RowWriter: RowSink {
     /// this many rows (all of a smaller table), which are held until then.
     public static let markdownWindow = 1_000
 
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
     private let format: Format
     private let columns: [String]
     private let sink: (Data) throws -> Void
@@ -32,13 +34,13 @@ public final class RowWriter: RowSink {
         self.mask = mask
         buffer.reserveCapacity(1 << 17)
         if case .csv(let bom, let rawCells) = format {
-            if bom { buffer += [0xEF, 0xBB, 0xBF] }
+            if bom { put("\u{FEFF}") }
             for (i, c) in columns.enumerated() {
                 if i > 0 { buffer.append(0x2C) }
                 var c = c
                 c.withUTF8 { appendCSV($0, defuse: !rawCells) }
             }
-            buffer += [0x0D, 0x0A]
+            put("\r\n")
         }
     }
 
@@ -60,7 +62,7 @@ public final class RowWriter: RowSink {
                 case .blob(let b): appendHex(b)
                 }
             }
-            buffer += [0x0D, 0x0A]
+            put("\r\n")
         case .json:
             buffer += Array((rows == 0 ? "[\n  {" : ",\n  {").utf8)
             let row = mask ? row.map(Privacy.mask) : row
@@ -88,17 +90,17 @@ public final class RowWriter: RowSink {
                 if i > 0 { buffer.append(0x2C) }
                 appendCell(row, i) { appendText($0, defuse: !rawCells) }
             }
-            buffer += [0x0D, 0x0A]
+            put("\r\n")
         case .markdown where held == nil:
-            buffer += [0x7C, 0x20] // "| "
+            put("| ")
             for i in 0..<row.count {
-                if i > 0 { buffer += [0x20, 0x7C, 0x20] } // " | "
+                if i > 0 { put(" | ") }
                 appendCell(row, i) { bytes in
                     guard mask, let masked = Privacy.mask(bytes) else { return appendMarkdownCell(bytes) }
                     masked.withUnsafeBufferPointer { appendMarkdownCell($0) }
                 }
             }
-            buffer += [0x20, 0x7C, 0x0A] // " |\n"
+            put(" |\n")
         default:
             return try write(row.values)
         }
@@ -124,6 +126,11 @@ public final class RowWriter: RowSink {
 
     // MARK: cells
 
+    /// Appends literal text without making an array of it.
+    private func put(_ s: StaticString) {
+        buffer.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+    }
+
     /// A cell as `Exporter.text` writes it; text through `text`.
     private func appendCell(_ row: RawRow, _ i: Int, text: (UnsafeBufferPointer<UInt8>) -> Void) {
         switch row.kind(i) {
@@ -148,8 +155,11 @@ public final class RowWriter: RowSink {
     }
 
     private func appendHex(_ bytes: some Collection<UInt8>) {
-        let digits: [UInt8] = Array("0123456789abcdef".utf8)
-        for b in bytes { buffer += [digits[Int(b >> 4)], digits[Int(b & 0xF)]] }
+        let digits = RowWriter.hexDigits
+        for b in bytes {
+            buffer.append(digits[Int(b >> 4)])
+            buffer.append(digits[Int(b & 0xF)])
+        }
     }
 
     /// A text cell: masked unless showing personal data, then defused and quoted as CSV needs.
@@ -196,11 +206,11 @@ public final class RowWriter: RowSink {
         var i = 0
         while i < bytes.count {
             switch bytes[i] {
-            case 0x5C: buffer += [0x5C, 0x5C]
-            case 0x7C: buffer += [0x5C, 0x7C]
-            case 0x0A: buffer += Array("<br>".utf8)
+            case 0x5C: put("\\\\")
+            case 0x7C: put("\\|")
+            case 0x0A: put("<br>")
             case 0x0D where i + 1 < bytes.count && bytes[i + 1] == 0x0A:
-                buffer += Array("<br>".utf8)
+                put("<br>")
                 i += 1
             case let b: buffer.append(b)
             }
