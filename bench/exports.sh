@@ -51,7 +51,8 @@ bench=exports
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh" # run_once, median
 
 # Data rows of a file (lines after the header; Markdown: after the header and its rule).
-rows_of() { awk -v skip="$2" 'END { print NR - skip }' "$1"; }
+# sqlite3 writes no header for a statement without rows.
+rows_of() { awk -v skip="$2" 'END { print (NR > skip ? NR - skip : 0) }' "$1"; }
 
 # A contender: $1 label, $2 the linkage command (writes $tmp/linkage.$3), $3 the extension,
 # $4 the SQL file sqlite3 runs (writes $tmp/sqlite3.csv).
