@@ -72,21 +72,8 @@ hand_script() {
   done
 }
 
-# One run of a command: sets run_s (wall seconds), run_cpu (user + sys seconds) and run_rss (peak KB).
-run_once() {
-  local start end rc=0
-  start=$EPOCHREALTIME
-  /usr/bin/time -f '%M %U %S' -o "$tmp/time" bash -c "exec $1" >"$tmp/out" 2>"$tmp/err" || rc=$?
-  end=$EPOCHREALTIME
-  # linkage check exits 1 when it finds an error-severity finding: a result, not a failure.
-  if [[ $rc -ne 0 && ! ( $rc -eq 1 && "$1" == *" check "* ) ]]; then
-    echo "checks: FAILED ($rc): $1" >&2; cat "$tmp/err" >&2; exit 1
-  fi
-  run_s="$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.3f", e - s }')"
-  read -r run_rss run_cpu < <(tail -n 1 "$tmp/time" | awk '{ printf "%d %.2f\n", $1, $2 + $3 }')
-}
-
-median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+bench=checks
+source "$here/lib.sh" # run_once, median
 
 # Findings per check in CSV file $1, for the checks named after it: "name=count …".
 count_findings() {
@@ -113,8 +100,8 @@ for what in all "${checks[@]}"; do
   engine_cmd="$(printf '%q --db %q check --year %s --as-of %s %s --format csv -o %q' "$bin" "$db" "$year" "$as_of" "$only" "$tmp/engine.csv")"
   hand_cmd="$(printf 'sqlite3 -batch -bail %q < %q' "$db" "$tmp/hand.sql")"
   e_times=() h_times=() e_cpus=() h_cpus=() e_rss=0 h_rss=0
-  for ((k = 0; k <= runs; k++)); do # run 0 is the warm-up
-    run_once "$engine_cmd"; e_s=$run_s e_c=$run_cpu; (( run_rss > e_rss )) && e_rss=$run_rss
+  for ((k = 0; k <= runs; k++)); do # run 0 is the warm-up; linkage check's exit 1 (an error found) is a result
+    run_once "$engine_cmd" 1; e_s=$run_s e_c=$run_cpu; (( run_rss > e_rss )) && e_rss=$run_rss
     run_once "$hand_cmd"; h_s=$run_s h_c=$run_cpu; (( run_rss > h_rss )) && h_rss=$run_rss
     [[ $k -eq 0 ]] || { e_times+=("$e_s"); h_times+=("$h_s"); e_cpus+=("$e_c"); h_cpus+=("$h_c"); }
   done

@@ -180,6 +180,8 @@ public final class Console {
         var text: String
         if let e = error as? LuaScriptError {
             text = e.stopReason.map { "\($0.message); the chunk was rolled back" } ?? e.description
+        } else if let failure = DatabaseFailure.from(error, readOnlySession: options.readOnly) {
+            text = failure.message // SQLite's error in linkage's words, not GRDB's description
         } else {
             text = (error as? CustomStringConvertible)?.description ?? "\(error)"
         }

@@ -6,13 +6,10 @@ extension ExportTable {
     /// Streams the rows of a SELECT into the writer `make` gives for its columns, one row at a
     /// time, and finishes it.
     public static func stream(_ db: Database, sql: String, arguments: [SQLValue] = [], into make: ([String]) throws -> any RowSink) throws -> any RowSink {
-        let statement = try readingStatement(db, sql)
-        let columns = statement.columnNames
-        let writer = try make(columns)
-        let cursor = try Row.fetchCursor(statement, arguments: StatementArguments(arguments.map(\.databaseValue)))
-        while let row = try cursor.next() { try writer.write((0..<columns.count).map { SQLValue(row[$0] as DatabaseValue) }) }
-        try writer.finish()
-        return writer
+        var writer: (any RowSink)?
+        try rawRows(db, sql: sql, arguments: arguments, start: { writer = try make($0) }) { try writer!.write(raw: $0) }
+        try writer!.finish()
+        return writer!
     }
 }
 
@@ -66,15 +63,18 @@ public enum Exporter {
     /// before it: a spreadsheet opening the CSV would otherwise take it for a formula and run it
     /// (CSV injection; OWASP's advice). The quote shows in the cell, the formula does not run.
     public static func defused(_ s: String) -> String {
-        guard let first = s.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) else { return s }
+        guard let first = s.utf8.first, formulaStarts.contains(first) else { return s }
         return "'" + s
     }
+
+    /// The first bytes that make a spreadsheet run a cell as a formula: = + - @, a tab, a carriage return.
+    static let formulaStarts: [UInt8] = Array("=+-@\t\r".utf8)
 
     /// `defused` undone: the text a CSV cell held before export put a quote before it, so that a
     /// file exported and imported back keeps `-3号院` as it was.
     public static func undefused(_ s: String) -> String {
         let scalars = s.unicodeScalars
-        guard scalars.first == "'", let second = scalars.dropFirst().first, "=+-@\t\r".unicodeScalars.contains(second) else { return s }
+        guard scalars.first == "'", let second = scalars.dropFirst().first, second.isASCII, formulaStarts.contains(UInt8(second.value)) else { return s }
         return String(s.dropFirst())
     }
 
@@ -109,19 +109,18 @@ public enum Exporter {
         return out + "\""
     }
 
-    /// A Markdown (GitHub) table; numeric columns aligned right, `|` escaped, line breaks as <br>.
+    /// A Markdown (GitHub) table; numeric columns aligned right (decided on the first
+    /// `RowWriter.markdownWindow` rows), `|` escaped, line breaks as <br>.
     public static func markdown(_ table: ExportTable) -> String {
-        func cell(_ s: String) -> String {
-            // Most cells need no escape; looking at the bytes first spares them four copies.
-            guard s.utf8.contains(where: { $0 == 0x5C || $0 == 0x7C || $0 == 0x0A }) else { return s }
-            return s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "|", with: "\\|")
-                .replacingOccurrences(of: "\r\n", with: "<br>").replacingOccurrences(of: "\n", with: "<br>")
-        }
-        let numeric = numericColumns(table)
-        var lines = ["| " + table.columns.map(cell).joined(separator: " | ") + " |",
-                     "|" + numeric.map { $0 ? " ---: |" : " --- |" }.joined()]
-        for row in table.rows { lines.append("| " + row.map { cell(text($0)) }.joined(separator: " | ") + " |") }
-        return lines.joined(separator: "\n") + "\n"
+        String(decoding: whole(table, .markdown), as: UTF8.self)
+    }
+
+    /// A Markdown table's cell: `\` and `|` escaped, line breaks as <br>.
+    static func markdownCell(_ s: String) -> String {
+        // Most cells need no escape; looking at the bytes first spares them four copies.
+        guard s.utf8.contains(where: { $0 == 0x5C || $0 == 0x7C || $0 == 0x0A }) else { return s }
+        return s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "|", with: "\\|")
+            .replacingOccurrences(of: "\r\n", with: "<br>").replacingOccurrences(of: "\n", with: "<br>")
     }
 
     /// Which columns hold numbers only (and at least one): those are aligned right.

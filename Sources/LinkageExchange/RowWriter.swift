@@ -1,18 +1,30 @@
 import Foundation
 import LinkageModel
 
-/// Writes rows as they are read, as CSV or JSON, to a sink in 64 KB pieces: an export holds one
-/// row at a time, whatever the row count. `Exporter.csv` and `Exporter.json` write whole tables
-/// through it, so streaming and whole-table output are the same bytes.
+/// Writes rows as they are read, as CSV, JSON or Markdown, to a sink in 64 KB pieces: an export
+/// holds one row at a time, whatever the row count (Markdown: at most its first
+/// ``markdownWindow`` rows, to align its number columns). `Exporter.csv`, `.json` and `.markdown`
+/// write whole tables through it, so streaming and whole-table output are the same bytes.
+///
+/// Cells are written as bytes: a row straight from SQLite (``write(raw:)``) makes no Swift value
+/// at all, which is what keeps a province's export near the sqlite3 shell's speed.
 public final class RowWriter: RowSink {
-    public enum Format: Sendable { case csv(bom: Bool, rawCells: Bool), json }
+    public enum Format: Sendable { case csv(bom: Bool, rawCells: Bool), json, markdown }
+
+    /// Markdown aligns a column right when it holds numbers only; that is decided on the first
+    /// this many rows (all of a smaller table), which are held until then.
+    public static let markdownWindow = 1_000
+
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
     private let format: Format
     private let columns: [String]
     private let sink: (Data) throws -> Void
     private let mask: Bool
-    private var buffer = ""
+    private var buffer: [UInt8] = []
     public private(set) var rows = 0
+    /// Markdown: the rows held until the alignment is decided (nil once it is).
+    private var held: [[SQLValue]]? = []
 
     /// `mask`: resident IDs and mobile numbers in text masked (Privacy.mask), as linkage prints them.
     public init(_ format: Format, columns: [String], mask: Bool = false, sink: @escaping (Data) throws -> Void) {
@@ -20,9 +32,15 @@ public final class RowWriter: RowSink {
         self.columns = columns
         self.sink = sink
         self.mask = mask
+        buffer.reserveCapacity(1 << 17)
         if case .csv(let bom, let rawCells) = format {
-            if bom { buffer += "\u{FEFF}" }
-            buffer += CSV.text([rawCells ? columns : columns.map(Exporter.defused)])
+            if bom { put("\u{FEFF}") }
+            for (i, c) in columns.enumerated() {
+                if i > 0 { buffer.append(0x2C) }
+                var c = c
+                c.withUTF8 { appendCSV($0, defuse: !rawCells) }
+            }
+            put("\r\n")
         }
     }
 
@@ -32,31 +50,175 @@ public final class RowWriter: RowSink {
     }
 
     public func write(_ row: [SQLValue]) throws {
-        let row = mask ? row.map(Privacy.mask) : row
         switch format {
         case .csv(_, let rawCells):
-            buffer += CSV.text([row.map { value in
-                guard !rawCells, case .text(let s) = value else { return Exporter.text(value) }
-                return Exporter.defused(s)
-            }])
+            for (i, value) in row.enumerated() {
+                if i > 0 { buffer.append(0x2C) }
+                switch value {
+                case .null: break
+                case .integer(let n): appendInteger(n)
+                case .real(let d): appendReal(d)
+                case .text(var s): s.withUTF8 { appendText($0, defuse: !rawCells) }
+                case .blob(let b): appendHex(b)
+                }
+            }
+            put("\r\n")
         case .json:
-            buffer += rows == 0 ? "[\n  {" : ",\n  {"
-            buffer += zip(columns, row).map { "\(Exporter.jsonString($0)): \(Exporter.jsonValue($1))" }.joined(separator: ", ")
-            buffer += "}"
+            buffer += Array((rows == 0 ? "[\n  {" : ",\n  {").utf8)
+            let row = mask ? row.map(Privacy.mask) : row
+            buffer += Array(zip(columns, row).map { "\(Exporter.jsonString($0)): \(Exporter.jsonValue($1))" }.joined(separator: ", ").utf8)
+            buffer.append(0x7D)
+        case .markdown:
+            let row = mask ? row.map(Privacy.mask) : row
+            if held != nil {
+                held!.append(row)
+                if held!.count >= RowWriter.markdownWindow { startMarkdown() }
+            } else {
+                appendMarkdown(row)
+            }
         }
         rows += 1
-        if buffer.utf8.count >= 1 << 16 { try flush() }
+        if buffer.count >= 1 << 16 { try flush() }
     }
 
-    /// Ends the output (JSON's closing bracket) and writes what is left.
+    /// A row straight from SQLite: CSV, and Markdown once its alignment is decided, are written
+    /// from the cells' bytes, without making values.
+    public func write(raw row: RawRow) throws {
+        switch format {
+        case .csv(_, let rawCells):
+            for i in 0..<row.count {
+                if i > 0 { buffer.append(0x2C) }
+                appendCell(row, i) { appendText($0, defuse: !rawCells) }
+            }
+            put("\r\n")
+        case .markdown where held == nil:
+            put("| ")
+            for i in 0..<row.count {
+                if i > 0 { put(" | ") }
+                appendCell(row, i) { bytes in
+                    guard mask, let masked = Privacy.mask(bytes) else { return appendMarkdownCell(bytes) }
+                    masked.withUnsafeBufferPointer { appendMarkdownCell($0) }
+                }
+            }
+            put(" |\n")
+        default:
+            return try write(row.values)
+        }
+        rows += 1
+        if buffer.count >= 1 << 16 { try flush() }
+    }
+
+    /// Ends the output (JSON's closing bracket, Markdown's held rows) and writes what is left.
     public func finish() throws {
-        if case .json = format { buffer += rows == 0 ? "[]\n" : "\n]\n" }
+        switch format {
+        case .json: buffer += Array((rows == 0 ? "[]\n" : "\n]\n").utf8)
+        case .markdown: if held != nil { startMarkdown() }
+        case .csv: break
+        }
         try flush()
     }
 
     private func flush() throws {
         guard !buffer.isEmpty else { return }
-        try sink(Data(buffer.utf8))
-        buffer = ""
+        try sink(Data(buffer))
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    // MARK: cells
+
+    /// Appends literal text without making an array of it.
+    private func put(_ s: StaticString) {
+        buffer.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+    }
+
+    /// A cell as `Exporter.text` writes it; text through `text`.
+    private func appendCell(_ row: RawRow, _ i: Int, text: (UnsafeBufferPointer<UInt8>) -> Void) {
+        switch row.kind(i) {
+        case .null: break
+        case .integer: appendInteger(row.integer(i))
+        case .real: appendReal(row.real(i))
+        case .text: text(row.bytes(i))
+        case .blob: appendHex(row.bytes(i))
+        }
+    }
+
+    private func appendInteger(_ n: Int64) {
+        var s = String(n)
+        s.withUTF8 { buffer.append(contentsOf: $0) }
+    }
+
+    /// Reals as Swift prints them (2300.0, 0.5); infinities and NaN as nothing.
+    private func appendReal(_ d: Double) {
+        guard d.isFinite else { return }
+        var s = String(d)
+        s.withUTF8 { buffer.append(contentsOf: $0) }
+    }
+
+    private func appendHex(_ bytes: some Collection<UInt8>) {
+        let digits = RowWriter.hexDigits
+        for b in bytes {
+            buffer.append(digits[Int(b >> 4)])
+            buffer.append(digits[Int(b & 0xF)])
+        }
+    }
+
+    /// A text cell: masked unless showing personal data, then defused and quoted as CSV needs.
+    private func appendText(_ bytes: UnsafeBufferPointer<UInt8>, defuse: Bool) {
+        guard mask, let masked = Privacy.mask(bytes) else { return appendCSV(bytes, defuse: defuse) }
+        masked.withUnsafeBufferPointer { appendCSV($0, defuse: defuse) }
+    }
+
+    /// One CSV field (RFC 4180, as `CSV.field` writes it): quoted when it holds a comma, a quote
+    /// or a line break, or begins or ends with a space, its quotes doubled; `defuse`: a ' before
+    /// text a spreadsheet would run as a formula (`Exporter.defused`).
+    private func appendCSV(_ bytes: UnsafeBufferPointer<UInt8>, defuse: Bool) {
+        let quote = !bytes.isEmpty && (bytes[0] == 0x20 || bytes[bytes.count - 1] == 0x20
+            || bytes.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D })
+        let formula = defuse && !bytes.isEmpty && Exporter.formulaStarts.contains(bytes[0])
+        if quote { buffer.append(0x22) }
+        if formula { buffer.append(0x27) }
+        if quote {
+            for b in bytes {
+                buffer.append(b)
+                if b == 0x22 { buffer.append(0x22) }
+            }
+            buffer.append(0x22)
+        } else {
+            buffer.append(contentsOf: bytes)
+        }
+    }
+
+    // MARK: Markdown
+
+    /// Decides the alignment on the held rows, writes the header and them, and streams from here.
+    private func startMarkdown() {
+        let rows = held ?? []
+        held = nil
+        let numeric = Exporter.numericColumns(ExportTable(columns: columns, rows: rows))
+        buffer += Array(("| " + columns.map(Exporter.markdownCell).joined(separator: " | ") + " |\n").utf8)
+        buffer += Array(("|" + numeric.map { $0 ? " ---: |" : " --- |" }.joined() + "\n").utf8)
+        for row in rows { appendMarkdown(row) }
+    }
+
+    /// A Markdown cell's bytes as `Exporter.markdownCell` writes it: `\` and `|` escaped, CRLF
+    /// and LF as <br>.
+    private func appendMarkdownCell(_ bytes: UnsafeBufferPointer<UInt8>) {
+        var i = 0
+        while i < bytes.count {
+            switch bytes[i] {
+            case 0x5C: put("\\\\")
+            case 0x7C: put("\\|")
+            case 0x0A: put("<br>")
+            case 0x0D where i + 1 < bytes.count && bytes[i + 1] == 0x0A:
+                put("<br>")
+                i += 1
+            case let b: buffer.append(b)
+            }
+            i += 1
+        }
+    }
+
+    private func appendMarkdown(_ row: [SQLValue]) {
+        buffer += Array(("| " + row.map { Exporter.markdownCell(Exporter.text($0)) }.joined(separator: " | ") + " |\n").utf8)
     }
 }

@@ -57,4 +57,10 @@ public protocol RowSink: AnyObject {
     func finish() throws
     /// Rows written so far.
     var rows: Int { get }
+    /// A row straight from SQLite; a writer that has no faster way takes its values.
+    func write(raw row: RawRow) throws
+}
+
+extension RowSink {
+    public func write(raw row: RawRow) throws { try write(row.values) }
 }

@@ -26,11 +26,14 @@ final class ExchangeModule {
     let showPII: Bool
     /// Where exports may go (never the register; under --safe, the working directory only).
     let writes: WritePolicy
+    /// The run opened the register read-only (--read-only).
+    let readOnly: Bool
 
-    init(queries: QueryModule, showPII: Bool, writes: WritePolicy) {
+    init(queries: QueryModule, showPII: Bool, writes: WritePolicy, readOnly: Bool) {
         self.queries = queries
         self.showPII = showPII
         self.writes = writes
+        self.readOnly = readOnly
     }
 
     func install(in lua: LuaState) throws {
@@ -168,7 +171,7 @@ final class ExchangeModule {
         case .string(let s): sheet = s
         default: throw call.argumentError(3, "sheet is the name of a worksheet; got a \(options["sheet"].typeName)")
         }
-        if SQLiteErrorText.readOnlyRequested {
+        if readOnly {
             throw LuaRuntimeError("import.file writes the file's rows into the register (a dry run too, then rolls them back), and this run opened it read-only; drop --read-only, or check rows with import.check")
         }
         let mask: (String) -> String = { [showPII] in showPII ? $0 : Privacy.mask($0) }

@@ -204,13 +204,15 @@ final class SQLStatement {
 
 /// An error SQLite reported, with its message and the statement it came from.
 struct SQLError: Error, CustomStringConvertible {
-    let message: String
+    let failure: DatabaseFailure
     let sql: String
 
     init(connection: OpaquePointer, sql: String) {
-        message = SQLiteErrorText.text(connection: connection)
+        failure = DatabaseFailure(connection: connection, readOnlySession: StatementGuard.on(connection)?.readOnlySession ?? false)
         self.sql = sql
     }
+
+    var message: String { failure.message }
 
     var description: String {
         let oneLine = sql.split(whereSeparator: \.isNewline).joined(separator: " ")

@@ -28,13 +28,16 @@ public final class ScriptEngine {
         self.readOnly = readOnly
         self.busyTimeout = busyTimeout
         statementGuard = StatementGuard(connection: connection)
+        statementGuard.readOnlySession = readOnly
         lua = LuaState()
+        // GRDB's errors in linkage's words (DatabaseFailure); every other error as it describes itself.
+        lua.errorText = { error in DatabaseFailure.from(error, readOnlySession: readOnly)?.message }
         database = DatabaseModule(connection: connection, statementGuard: statementGuard)
         try database.install(in: lua)
         queries = try QueryModule(database: database, db: db, L: lua.L)
         try queries.install(in: lua)
         try AssignModule(queries: queries).install(in: lua) // assign.*: proposals of links
-        try ExchangeModule(queries: queries, showPII: showPII, writes: writes).install(in: lua) // export.* and import.check
+        try ExchangeModule(queries: queries, showPII: showPII, writes: writes, readOnly: readOnly).install(in: lua) // export.* and import.check
         try RulesModule(queries: queries).install(in: lua) // check.* and rules.*
         try ReportModule(queries: queries, showPII: showPII, writes: writes).install(in: lua) // report.*
         PrivacyModule.install(in: lua, showPII: showPII)
@@ -68,7 +71,6 @@ public final class ScriptEngine {
             guard let connection = db.sqliteConnection else {
                 throw RegisterError.cannotOpen(path: register.path, reason: "the connection is closed")
             }
-            SQLiteErrorText.readOnlyRequested = register.readOnly
             let engine = try ScriptEngine(db: db, connection: connection, readOnly: register.readOnly, busyTimeout: register.busyTimeout, showPII: showPII,
                                           limits: limits, writes: WritePolicy(databases: try ExportTarget.databaseFiles(db) + [register.path], safe: safe),
                                           safe: safe)

@@ -110,7 +110,7 @@ let luaDispatch: ls_dispatch_fn = { L, context in
     } catch let error as LuaRuntimeError {
         pushPositioned(L!, error.message)
     } catch {
-        pushPositioned(L!, describe(error))
+        pushPositioned(L!, LuaStateToken.token(for: L!)?.errorText?(error) ?? describe(error))
     }
     return -1
 }

@@ -38,6 +38,8 @@ public final class LuaReference: Hashable, @unchecked Sendable {
 
 /// Lives exactly as long as an open `LuaState`, so references know whether their state is gone.
 final class LuaStateToken: @unchecked Sendable {
+    /// The state's own words for a Swift error raised into Lua (`LuaState.errorText`).
+    var errorText: ((any Error) -> String?)?
     nonisolated(unsafe) private static var live: [OpaquePointer: LuaStateToken] = [:]
     static func token(for L: OpaquePointer) -> LuaStateToken? {
         var main: OpaquePointer = L

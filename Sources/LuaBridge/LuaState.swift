@@ -25,6 +25,14 @@ public final class LuaState {
 
     public private(set) var isClosed = false
 
+    /// How an error thrown by a Swift function becomes the Lua error's message, when the layer
+    /// above has words of its own for it (nil: ``describe(_:)``). Per state, so one state's
+    /// words never change another's, nor the error types themselves.
+    public var errorText: ((any Error) -> String?)? {
+        get { token?.errorText }
+        set { token?.errorText = newValue }
+    }
+
     /// Closes the state now: every userdata is collected, so Swift objects it held are released.
     /// Idempotent. May be called from a Swift function that Lua is running (as `os.exit(code, true)`
     /// does): finalizers run, then the caller must not return into Lua — it exits the process.

@@ -43,7 +43,7 @@ struct CheckCommand: ParsableCommand {
     func run() throws {
         let names = only.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty }
         let format = try chosenFormat()
-        let (register, protected) = try database.openReadOnly(writingTo: output)
+        let (register, _) = try database.openReadOnly(writingTo: output)
         if sql {
             // The SQL for this register: the actions check is written for the rules in force.
             do {
@@ -66,7 +66,7 @@ struct CheckCommand: ParsableCommand {
         let summary: CheckSummary
         do {
             switch format {
-            case .csv?, .json?, .xlsx?:
+            case .csv?, .json?, .markdown?, .xlsx?:
                 // Row by row: memory stays flat however many findings a province has.
                 summary = try ReadOnlyOutput.stream(to: output) { handle in
                     let writer = try streamedRows(format!, columns: Check.columns, to: handle, path: output, sheetName: "findings", mask: !showPII)
@@ -74,16 +74,12 @@ struct CheckCommand: ParsableCommand {
                     try writer.finish()
                     return summary
                 }
-            default:
+            case nil:
+                // The aligned table for the terminal: its column widths need every row.
                 var (table, counts) = try register.queue.read { db in try Checks.table(db, checks, period, minSeverity: severity) }
                 if !showPII { table = table.masked() }
                 summary = counts
-                switch (format, output) {
-                case (nil, _): print(Exporter.text(table), terminator: "")
-                case (let f?, let path?): try Exporter.write(table, format: f, to: path, sheetName: "findings", protecting: protected)
-                case (.markdown?, nil): print(Exporter.markdown(table), terminator: "")
-                default: break   // csv, json and xlsx are streamed above
-                }
+                print(Exporter.text(table), terminator: "")
             }
         } catch let e as QueryError {
             throw Failure.input(e.message)

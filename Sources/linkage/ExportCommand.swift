@@ -56,44 +56,13 @@ struct ExportCommand: ParsableCommand {
 
     func run() throws {
         let format = try chosenFormat()
-        let (register, registerFiles) = try database.openReadOnly(writingTo: output)
+        let (register, _) = try database.openReadOnly(writingTo: output)
         let query = try statement(register)
-        if format != .markdown { return try stream(format, query, register) }
-        var rows: ExportTable
-        do {
-            rows = try register.queue.read { db in
-                if let check, let rule = Checks.named(check) {
-                    return try Checks.table(db, [rule], try CheckPeriod(year: year, asOf: asOf)).0
-                }
-                return try ExportTable.query(db, sql: query.sql, arguments: query.arguments)
-            }
-        } catch let e as ExchangeError {
-            throw Failure.input(e.message)
-        } catch let e as QueryError {
-            throw Failure.input(e.message)
-        } catch {
-            throw Failure.input("the query failed: \(error)")
-        }
-        if !options.showPII { rows = rows.masked() }
-        do {
-            if let output {
-                try Exporter.write(rows, format: format, to: output, bom: bom, rawCells: rawCells,
-                                   sheetName: table ?? check ?? "query", protecting: registerFiles)
-                FileHandle.standardError.write(Data("exported \(rows.rows.count) row\(rows.rows.count == 1 ? "" : "s") to \(output) (\(format.rawValue))\n".utf8))
-            } else {
-                switch format {
-                case .csv: FileHandle.standardOutput.write(Exporter.csv(rows, bom: bom, rawCells: rawCells))
-                case .json: print(Exporter.json(rows), terminator: "")
-                case .markdown: print(Exporter.markdown(rows), terminator: "")
-                case .xlsx: break   // streamed
-                }
-            }
-        } catch let e as ExchangeError {
-            throw Failure.input(e.message)
-        }
+        try stream(format, query, register)
     }
 
-    /// CSV, JSON and XLSX are written as rows are read: memory stays flat whatever the row count.
+    /// Every format is written as rows are read: memory stays flat whatever the row count (Markdown
+    /// holds its first RowWriter.markdownWindow rows to align its number columns).
     func stream(_ format: ExportFormat, _ query: (sql: String, arguments: [SQLValue]), _ register: Register) throws {
         let rows: Int
         do {
@@ -105,7 +74,7 @@ struct ExportCommand: ParsableCommand {
                     }
                     if let check, let rule = Checks.named(check) {
                         let w = try writer(Check.columns)
-                        try Checks.findings(db, [rule], try CheckPeriod(year: year, asOf: asOf)) { try w.write($0) }
+                        try rule.runRaw(db, try CheckPeriod(year: year, asOf: asOf)) { try w.write(raw: $0) }
                         try w.finish()
                         return w.rows
                     }
@@ -120,7 +89,7 @@ struct ExportCommand: ParsableCommand {
         } catch let e as Failure {
             throw e
         } catch {
-            throw Failure.input("the query failed: \(error)")
+            throw Failure.database(error, readOnly: true, context: "the query failed: ") ?? Failure.input("the query failed: \(error)")
         }
         if let output {
             FileHandle.standardError.write(Data("exported \(rows) row\(rows == 1 ? "" : "s") to \(output) (\(format.rawValue))\n".utf8))

@@ -23,7 +23,7 @@ extension ScriptOptions {
                 fflush(nil)
                 Glibc.exit(code)
             case .failure(let error):
-                fail(1, "\(error)")
+                fail(1, Failure.database(error, readOnly: readOnly)?.message ?? "\(error)")
             }
         }
         do {

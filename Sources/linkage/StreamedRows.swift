@@ -2,7 +2,7 @@ import Foundation
 import LinkageModel
 import LinkageExchange
 
-/// The writer a streamed `export` or `check` sends its rows to: CSV and JSON go to `handle` (the
+/// The writer a streamed `export` or `check` sends its rows to: CSV, JSON and Markdown go to `handle` (the
 /// file `ReadOnlyOutput.stream` opened, or standard output); XLSX is written by libxlsxwriter to
 /// `path` itself when finished, so ReadOnlyOutput's file only proves the path writable and is
 /// removed if the query fails.
@@ -13,6 +13,7 @@ func streamedRows(_ format: ExportFormat, columns: [String], to handle: FileHand
         guard let path else { throw Failure.input("xlsx is a file format; give -o FILE.xlsx") }
         return try XLSXRowWriter(path: path, columns: columns, sheetName: sheetName, mask: mask)
     case .json: return RowWriter(.json, columns: columns, mask: mask, to: handle)
-    case .csv, .markdown: return RowWriter(.csv(bom: bom, rawCells: rawCells), columns: columns, mask: mask, to: handle)
+    case .markdown: return RowWriter(.markdown, columns: columns, mask: mask, to: handle)
+    case .csv: return RowWriter(.csv(bom: bom, rawCells: rawCells), columns: columns, mask: mask, to: handle)
     }
 }

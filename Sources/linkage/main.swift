@@ -41,6 +41,8 @@ do {
 } catch let error as LuaScriptError {
     fail(error.kind == .interrupted ? 130 : 1, stopMessage(error) ?? error.description)
 } catch {
+    // SQLite's errors in linkage's words, never GRDB's description of the statement.
+    if let failure = Failure.database(error) { fail(failure.code, failure.message) }
     let code = LinkageCommand.exitCode(for: error)
     if code == .success {
         print(LinkageCommand.fullMessage(for: error))

@@ -194,7 +194,7 @@ final class ImportExportTests: LinkageCLITestCase {
         for (args, message) in [(["export"], "give a table"), (["export", "areas", "--format", "pdf"], "unknown format"),
                                 (["export", "areas", "--format", "xlsx"], "give -o FILE.xlsx"),
                                 (["export", "--sql", "DELETE FROM area"], "not statements that change"),
-                                (["export", "nosuchtable"], "the query failed")] {
+                                (["export", "nosuchtable"], "linkage: the query failed: no such table: nosuchtable\n")] {
             let r = try LinkageProcess.run(["--db", "test.db"] + args, in: directory)
             XCTAssertEqual(r.exitCode, 2, "\(args): \(r)")
             XCTAssertTrue(r.stderr.contains(message), "\(args): \(r)")

@@ -121,3 +121,20 @@ final class LuaErrorTests: XCTestCase {
         XCTAssertEqual(try lua.run("return 40 + 2"), [42])
     }
 }
+
+/// A state's own words for Swift errors (`LuaState.errorText`) apply to that state only.
+final class LuaErrorTextTests: XCTestCase {
+    struct Coded: Error { let code: Int }
+
+    func testErrorTextNamesTheErrorInOneStateOnly() throws {
+        let worded = LuaState(), plain = LuaState()
+        worded.errorText = { ($0 as? Coded).map { "code \($0.code) in words" } }
+        for lua in [worded, plain] {
+            lua.register("fail") { _ in throw Coded(code: 7) }
+            lua.register("boom") { _ in throw Boom() }
+        }
+        let script = "local _, a = pcall(fail); local _, b = pcall(boom); return a, b"
+        XCTAssertEqual(try worded.run(script, chunkName: "=test"), ["test:1: code 7 in words", "test:1: boom from Swift"])
+        XCTAssertEqual(try plain.run(script, chunkName: "=test"), ["test:1: Coded(code: 7)", "test:1: boom from Swift"])
+    }
+}

@@ -91,7 +91,7 @@ extension Linking {
                 made = try link(db, taking, since: date, allowOverQuota: allowOverQuota, numbered: false)
             } catch let e as QueryError {
                 let chosen = successor == nil ? ", the least-loaded eligible colleague in the same unit," : ""
-                throw QueryError("\(name) (cadre \(cadre)) cannot hand \(active.count) link\(active.count == 1 ? "" : "s") to cadre \(to)\(chosen) on \(date): \(e.message)")
+                throw QueryError("\(name) (cadre \(cadre)) cannot hand \(active.count) link\(active.count == 1 ? "" : "s") to cadre \(to)\(chosen) on \(date): \(e.message)", kind: e.kind)
             }
             if let leftOn {
                 try db.execute(sql: "UPDATE cadre SET left_on = ? WHERE id = ?", arguments: [leftOn, cadre])

@@ -97,7 +97,7 @@ extension Linking {
         var warnings: [String] = []
         for over in try exceeded(db, since: since) {
             if allowOverQuota { warnings.append(over.warning) } else {
-                throw QueryError(entry(over.seq) + over.refusal + "; " + over.advice)
+                throw QueryError(entry(over.seq) + over.refusal + "; " + over.advice, kind: .overQuota)
             }
         }
         return warnings

@@ -43,9 +43,8 @@ public struct RecordEditor {
         guard let linker, let target else { return } // the schema's constraints say what is missing
         do {
             _ = try Linking.check(db, [Linking.NewLink(linker, target)], since: since)
-        } catch let e as QueryError {
-            guard e.message.contains("allow_over_quota") else { throw e }
-            throw QueryError(e.message + " (links:add takes no options: to link over a quota on purpose, use cadre:link or unit:link)")
+        } catch let e as QueryError where e.kind == .overQuota {
+            throw QueryError(e.message + " (links:add takes no options: to link over a quota on purpose, use cadre:link or unit:link)", kind: .overQuota)
         }
     }
 

@@ -103,10 +103,24 @@ public struct Check: Sendable {
 
     /// Runs the check, handing each finding to `body` as it is read (nothing is held).
     public func run(_ db: Database, _ period: CheckPeriod, _ body: (Row) throws -> Void) throws {
+        let cursor = try Row.fetchCursor(try prepared(db, period))
+        while let row = try cursor.next() { try body(row) }
+    }
+
+    /// Runs the check, handing each finding to `body` straight from SQLite (``RawRow``, columns
+    /// ``columns``): for a writer of many rows, such as `linkage export --check`.
+    public func runRaw(_ db: Database, _ period: CheckPeriod, _ body: (RawRow) throws -> Void) throws {
+        let statement = try prepared(db, period)
+        _ = try RawRow.step(statement, sql: statement.sql, body)
+    }
+
+    /// The check's statement for `period`, its values bound, after refusing a period without rules.
+    private func prepared(_ db: Database, _ period: CheckPeriod) throws -> Statement {
         try requireRules(db, period)
         let bound = try statement(db, period)
-        let cursor = try Row.fetchCursor(db, sql: bound.text, arguments: StatementArguments(bound.arguments.map(\.databaseValue)))
-        while let row = try cursor.next() { try body(row) }
+        let statement = try db.makeStatement(sql: bound.text)
+        try statement.setArguments(StatementArguments(bound.arguments.map(\.databaseValue)))
+        return statement
     }
 }
 

@@ -102,7 +102,7 @@ public final class RegisterSession {
                     metAnotherWriter = true
                     throw SessionError.lockTimeout(seconds: busyTimeout)
                 }
-                throw SessionError.statementFailed(statement: "taking the write lock", reason: String(cString: sqlite3_errmsg(connection)))
+                throw SessionError.statementFailed(statement: "taking the write lock", reason: String(cString: sqlite3_errmsg(connection)), code: rc)
             }
             usleep(10_000)
         }
@@ -125,14 +125,16 @@ public final class RegisterSession {
         var probe: OpaquePointer?
         defer { sqlite3_close_v2(probe) }
         guard sqlite3_open_v2(file, &probe, SQLITE_OPEN_READONLY, nil) == SQLITE_OK, let probe else {
-            throw SessionError.statementFailed(statement: "reading the audit log", reason: probe.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open")
+            throw SessionError.statementFailed(statement: "reading the audit log", reason: probe.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open",
+                                               code: probe.map { sqlite3_extended_errcode($0) } ?? SQLITE_CANTOPEN)
         }
         sqlite3_busy_timeout(probe, 5_000)
         var statement: OpaquePointer?
         defer { sqlite3_finalize(statement) }
         guard sqlite3_prepare_v2(probe, "SELECT coalesce(max(id), 0) FROM audit_change", -1, &statement, nil) == SQLITE_OK,
               sqlite3_step(statement) == SQLITE_ROW else {
-            throw SessionError.statementFailed(statement: "reading the audit log", reason: String(cString: sqlite3_errmsg(probe)))
+            throw SessionError.statementFailed(statement: "reading the audit log", reason: String(cString: sqlite3_errmsg(probe)),
+                                               code: sqlite3_extended_errcode(probe))
         }
         return sqlite3_column_int64(statement, 0)
     }
@@ -154,7 +156,7 @@ public final class RegisterSession {
             }
             try execute("COMMIT")
         } catch {
-            let reason = (error as? SessionError)?.reason ?? "\(error)"
+            let reason = (error as? SessionError)?.reason ?? DatabaseFailure.from(error, readOnlySession: readOnly)?.message ?? "\(error)"
             rollback()
             throw SessionError.commitFailed(reason: reason)
         }
@@ -205,12 +207,13 @@ public final class RegisterSession {
             guard sqlite3_exec(connection, sql, nil, nil, &message) == SQLITE_OK else {
                 defer { sqlite3_free(message) }
                 var reason = message.map { String(cString: $0) } ?? "unknown error"
-                switch sqlite3_extended_errcode(connection) & 0xff {
+                let code = sqlite3_extended_errcode(connection)
+                switch code & 0xff {
                 case SQLITE_FULL, SQLITE_IOERR:
                     reason += ": the disk that holds the register may be full or failing; free some space and run it again"
                 default: break
                 }
-                throw SessionError.statementFailed(statement: sql, reason: reason)
+                throw SessionError.statementFailed(statement: sql, reason: reason, code: code)
             }
         }
     }
@@ -219,17 +222,21 @@ public final class RegisterSession {
 /// A session's BEGIN, COMMIT or ROLLBACK failed.
 public enum SessionError: Error, CustomStringConvertible {
     case closed
-    case statementFailed(statement: String, reason: String)
+    /// `code`: SQLite's extended result code.
+    case statementFailed(statement: String, reason: String, code: Int32)
     case commitFailed(reason: String)
     case transactionLost
     case conflict
     case lockTimeout(seconds: Double)
 
+    /// SQLITE_BUSY or SQLITE_LOCKED ("database is locked"): another connection holds a lock.
+    static func isLock(_ code: Int32) -> Bool { code & 0xff == SQLITE_BUSY || code & 0xff == SQLITE_LOCKED }
+
     /// Another process was writing: running again later is the remedy.
     public var isAnotherWriter: Bool {
         switch self {
         case .conflict, .lockTimeout: return true
-        case .statementFailed(_, let reason): return reason.contains("locked") || reason.contains("busy")
+        case .statementFailed(_, _, let code): return SessionError.isLock(code)
         default: return false
         }
     }
@@ -240,15 +247,15 @@ public enum SessionError: Error, CustomStringConvertible {
         case .transactionLost: return "the transaction was ended early"
         case .conflict: return "another process changed the register first"
         case .lockTimeout: return "another process holds the write lock"
-        case .statementFailed(_, let reason), .commitFailed(let reason): return reason
+        case .statementFailed(_, let reason, _), .commitFailed(let reason): return reason
         }
     }
 
     public var description: String {
         switch self {
         case .closed: return "the register's connection is closed"
-        case .statementFailed(let statement, let reason):
-            if reason.contains("locked") || reason.contains("busy") {
+        case .statementFailed(let statement, let reason, let code):
+            if SessionError.isLock(code) {
                 return "\(statement) failed: another process holds the register's write lock (\(reason)); try again when it has finished, or let it wait longer with --busy-timeout SECONDS"
             }
             return "\(statement) failed: \(reason)"

@@ -29,6 +29,10 @@ public final class StatementGuard {
     /// Calls ``beforeRegisterWrite``.
     public func willWrite() throws { try beforeRegisterWrite?() }
 
+    /// Whether the session asked for a read-only register (--read-only): a refused write is then
+    /// the user's choice, and `DatabaseFailure` says so.
+    public var readOnlySession = false
+
     /// Why the last statement was refused, for the error message ("not authorized" says nothing).
     nonisolated(unsafe) public private(set) static var lastRefusal: String?
 
