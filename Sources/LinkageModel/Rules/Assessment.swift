@@ -56,7 +56,6 @@ public enum Assessment {
     public static func score(_ db: Database, _ period: CheckPeriod, visits: VisitTally? = nil, parallel: ParallelReads? = nil,
                              each: (Line) throws -> Void) throws {
         let w = try rules(db, period)
-        let tally = try visits ?? VisitTally.read(db, period, parallel: parallel)
         /// Numerators and denominators, so that a unit adds up its cadres' and its own.
         struct Counts {
             var covN: Double?, covD: Double?, quoD: Double?, visN: Double?, visD: Double?
@@ -65,8 +64,10 @@ public enum Assessment {
         struct Cadre { let id: Int64, name: String, unit: Int64; var counts: Counts }
         struct Unit { let id: Int64, name: String, area: Int64?, fixed: Bool, held: Double, quota: Double }
         struct Households { let n: Double, secure: Double, sat: Double?, surveyed: Double }
-        enum Part { case cadres([Cadre]), households([Int64: Households]), units([Unit]) }
-        // Read by column number: a province has hundreds of thousands of cadres.
+        enum Part { case cadres([Cadre]), households([Int64: Households]), units([Unit]), visits(VisitTally) }
+        // Read by column number: a province has hundreds of thousands of cadres. The visits
+        // measure's slices, when it is not given, run beside the other scans.
+        let slices = visits == nil ? try VisitTally.sliceJobs(db, period, area: nil, width: parallel?.width ?? 1) : []
         let jobs: [(Database) throws -> Part] = [
             { db in
                 // id, name, role, unit_id, eligible, rule, hv, hr, hc, hu, qv, qr, qc, qu
@@ -100,15 +101,17 @@ public enum Assessment {
                 }
                 return .units(out)
             },
-        ]
-        var cadres: [Cadre] = [], households: [Int64: Households] = [:], units: [Unit] = []
+        ] + slices.map { job in { .visits(try job($0)) } }
+        var cadres: [Cadre] = [], households: [Int64: Households] = [:], units: [Unit] = [], tallies: [VisitTally] = []
         for part in try parallel.map({ try $0.run(db, jobs) }) ?? jobs.map({ try $0(db) }) {
             switch part {
             case .cadres(let c): cadres = c
             case .households(let h): households = h
             case .units(let u): units = u
+            case .visits(let t): tallies.append(t)
             }
         }
+        let tally = visits ?? VisitTally.merged(tallies)
         func add(_ a: Double?, _ b: Double?) -> Double? { b.map { (a ?? 0) + $0 } ?? a }
         var unitCounts: [Int64: Counts] = [:]
         for i in cadres.indices {

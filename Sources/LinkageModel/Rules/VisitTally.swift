@@ -48,19 +48,28 @@ public struct VisitTally: Sendable {
 
     /// The tally for `period`, of the links whose target lies in `area` (every link when nil).
     public static func read(_ db: Database, _ period: CheckPeriod, area: Int64? = nil, parallel: ParallelReads? = nil) throws -> VisitTally {
-        let width = parallel?.width ?? 1
-        let slices: [ClosedRange<Int64>?]
+        let jobs = try sliceJobs(db, period, area: area, width: parallel?.width ?? 1)
+        return merged(try parallel.map { try $0.run(db, jobs) } ?? jobs.map { try $0(db) })
+    }
+
+    /// The tally in parts, each a job for a connection of ``ParallelReads`` (`width` of them),
+    /// to add up with ``merged(_:)``: for a caller that runs them beside jobs of its own.
+    public static func sliceJobs(_ db: Database, _ period: CheckPeriod, area: Int64?, width: Int) throws -> [(Database) throws -> VisitTally] {
+        var slices: [ClosedRange<Int64>?] = [nil]
         if width > 1, let row = try Row.fetchOne(db, sql: "SELECT min(id), max(id) FROM link"),
            let low = row[0] as Int64?, let high = row[1] as Int64?, high - low >= Int64(width * 2) {
-            // Two slices a connection, so one that runs slow does not hold up the rest for long.
-            let count = Int64(width * 2), step = (high - low) / count + 1
+            // Eight slices a connection: links of one kind cluster in id ranges and cost unlike
+            // amounts, so small slices keep every connection busy to the end.
+            let count = Int64(width * 8), step = (high - low) / count + 1
             slices = (0..<count).map { i in (low + i * step)...min(high, low + (i + 1) * step - 1) }
-        } else {
-            slices = [nil]
         }
-        let jobs = slices.map { slice in { (db: Database) in try tally(db, period, area: area, links: slice) } }
-        let parts = try parallel.map { try $0.run(db, jobs) } ?? jobs.map { try $0(db) }
-        return parts.dropFirst().reduce(into: parts[0]) { $0.merge($1) }
+        return slices.map { slice in { (db: Database) in try tally(db, period, area: area, links: slice) } }
+    }
+
+    /// The parts of ``sliceJobs(_:_:area:width:)`` added up (in their order, though any order
+    /// gives the same sums).
+    public static func merged(_ parts: [VisitTally]) -> VisitTally {
+        parts.reduce(into: VisitTally()) { $0.merge($1) }
     }
 
     static func tally(_ db: Database, _ period: CheckPeriod, area: Int64?, links: ClosedRange<Int64>?) throws -> VisitTally {

@@ -36,7 +36,9 @@ extension BuiltInReports {
             var commended = 0, criticised = 0
         }
         var kinds = ["unit": Kind(), "cadre": Kind()]
-        try Assessment.score(c.db, c.period, visits: c.visitTally(area: nil), parallel: c.parallel) { r in
+        // Alone, the assessment reads the visits measure beside its other scans; within the
+        // overview (no connections of its own) it shares the visits report's tally.
+        try Assessment.score(c.db, c.period, visits: c.parallel == nil ? c.visitTally(area: nil) : nil, parallel: c.parallel) { r in
             if let only = c.area?.id, r.unitArea != only { return }
             var k = kinds[r.kind]!
             k.scored += 1
