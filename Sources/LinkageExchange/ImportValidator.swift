@@ -26,9 +26,8 @@ struct PreparedRow {
     /// derived from the kind (a community's kind, a household's kind from its village).
     var values: [String: SQLValue] = [:]
     var problems: [ImportProblem] = []
-    /// The natural key (columns) and how it reads for a person.
+    /// The natural key (columns); ``ImportValidator/keyText(_:)`` reads it for a person.
     var key: [String] = []
-    var keyText = ""
     /// Field → the column of the file it stands in.
     var columns: [String: String] = [:]
 
@@ -386,7 +385,13 @@ public final class ImportValidator {
         s.count >= 15 && s.count <= 18 && s.dropLast().allSatisfy { $0.isASCII && $0.isNumber }
     }
 
+    /// The register's rows that a file's references name, found for the whole file at once
+    /// (``ReferenceSet``): a reference found here asks the register nothing more; one not found
+    /// is looked up on its own, for its message and the names it may have meant.
+    var found = ReferenceSet.Found()
+
     func area(_ text: String) -> Result<AreaRef, ValueProblem> {
+        if let r = found.areas[text] { return .success(r) }
         let byCode = text.count == 9 && text.allSatisfy { $0.isASCII && $0.isNumber }
         let rows = (try? Row.fetchAll(db.cachedStatement(sql: "SELECT id, code, name, kind FROM area WHERE \(byCode ? "code" : "name") = ?"), arguments: [text])) ?? []
         if let r = rows.first { return .success(AreaRef(id: r["id"], code: r["code"], name: r["name"], kind: r["kind"])) }
@@ -408,6 +413,7 @@ public final class ImportValidator {
     func village(_ text: String, area areaText: String?) -> Result<VillageRef, ValueProblem> {
         func make(_ r: Row) -> VillageRef { VillageRef(id: r["id"], code: r["code"], name: r["name"], kind: r["kind"], areaID: r["area_id"]) }
         if text.count == 12, text.allSatisfy({ $0.isASCII && $0.isNumber }) {
+            if let r = found.villages[text] { return .success(r) }
             if let r = try? Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM village WHERE code = ?"), arguments: [text]) { return .success(make(r)) }
             return .failure(.init(message: "there is no village or community with code \(text) in the register",
                                   hint: "import the villages first, or check the code (12 digits: the area's 9 and 3)"))
@@ -421,6 +427,7 @@ public final class ImportValidator {
                                       hint: "fix the area column" + (p.hint.map { "; \($0)" } ?? "")))
             }
         }
+        if let named = found.villagesByName[text]?.filter({ areaRef == nil || $0.areaID == areaRef!.id }), named.count == 1 { return .success(named[0]) }
         let rows = (try? Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM village WHERE name = ? AND (?2 IS NULL OR area_id = ?2)"), arguments: [text, areaRef?.id])) ?? []
         if rows.count == 1 { return .success(make(rows[0])) }
         if rows.count > 1 {
@@ -433,6 +440,7 @@ public final class ImportValidator {
     }
 
     func unit(_ text: String) -> Result<(id: Int64, kind: String, areaID: Int64?), ValueProblem> {
+        if let r = found.units[text] { return .success(r) }
         if let r = try? Row.fetchOne(db.cachedStatement(sql: "SELECT id, kind, area_id FROM unit WHERE name = ?"), arguments: [text]) {
             return .success((r["id"], r["kind"], r["area_id"]))
         }
@@ -452,6 +460,7 @@ public final class ImportValidator {
             do { id = try ResidentID(text).value } catch {
                 return .failure(.init(message: "\(what) '\(text)': \(error)", hint: residentIDHint(text, error)))
             }
+            if let r = found.cadres[id] { return .success(r) }
             if let r = try? Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM cadre WHERE resident_id = ?"), arguments: [id]) { return .success(make(r)) }
             return .failure(.init(message: "there is no cadre with resident ID \(id) in the register", hint: "check the number, or import the cadres first"))
         }
@@ -462,6 +471,7 @@ public final class ImportValidator {
             case .failure(let p): return .failure(p)
             }
         }
+        if let named = found.cadresByName[text]?.filter({ unitID == nil || $0.unitID == unitID! }), named.count == 1 { return .success(named[0]) }
         let rows = (try? Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM cadre WHERE name = ? AND (?2 IS NULL OR unit_id = ?2)"), arguments: [text, unitID])) ?? []
         if rows.count == 1 { return .success(make(rows[0])) }
         if rows.count > 1 {
@@ -477,6 +487,7 @@ public final class ImportValidator {
         do { id = try ResidentID(text).value } catch {
             return .failure(.init(message: "household '\(text)': \(error)", hint: "a household is named by its head's resident ID; " + residentIDHint(text, error)))
         }
+        if let r = found.households[id] { return .success(r) }
         if let r = try? Row.fetchOne(db.cachedStatement(sql: "SELECT id, head_name, kind FROM household WHERE resident_id = ?"), arguments: [id]) {
             return .success((r["id"], r["head_name"], r["kind"]))
         }
@@ -679,8 +690,10 @@ public final class ImportValidator {
 
     private func setKey(_ row: inout PreparedRow) {
         row.key = keyColumns(row.values)
-        row.keyText = describe(row.key, keyValue(row.values, row.key))
     }
+
+    /// The row's key as a person reads it, for a message (a reference names its row, a query).
+    func keyText(_ row: PreparedRow) -> String { describe(row.key, keyValue(row.values, row.key)) }
 
     /// "resident ID 34052419800101001X", "code 620502100001" …
     func describe(_ columns: [String], _ values: [SQLValue]) -> String {
@@ -709,12 +722,17 @@ public final class ImportValidator {
 
     /// The register's row `id` with the row's values over it: what the row would be after the
     /// update, for the rules that look across fields when the file gives only some of them.
-    func merged(_ id: Int64, with values: [String: SQLValue]) throws -> [String: SQLValue] {
-        guard let current = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM \(kind.table) WHERE id = ?"), arguments: [id]) else { return values }
+    func merged(_ current: [String: SQLValue]?, with values: [String: SQLValue]) -> [String: SQLValue] {
+        guard let current else { return values }
+        return current.merging(values) { _, new in new }.filter { $0.value != .null }
+    }
+
+    /// The register's row `id` as column → value.
+    func current(_ id: Int64) throws -> [String: SQLValue]? {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM \(kind.table) WHERE id = ?"), arguments: [id]) else { return nil }
         var result: [String: SQLValue] = [:]
-        for c in info.columnNames { result[c] = SQLValue(current[c] as DatabaseValue) }
-        result.merge(values) { _, new in new }
-        return result.filter { $0.value != .null }
+        for c in info.columnNames { result[c] = SQLValue(row[c] as DatabaseValue) }
+        return result
     }
 
     /// The groups of required fields a file without those columns cannot give a new row.
@@ -736,15 +754,30 @@ public final class ImportValidator {
             let values = set.map { row.values[$0] ?? .null }
             if values.contains(.null) { continue }
             let conditions = set.map { "\($0) = ?" }.joined(separator: " AND ")
-            if let other = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM \(kind.table) WHERE \(conditions) AND id IS NOT ?"),
-                                            arguments: StatementArguments(values.map(\.databaseValue) + [id.databaseValue])) {
-                let field = set.first { !$0.hasSuffix("_id") } ?? set[0]
-                let otherKey = row.key.map { SQLValue(other[$0] as DatabaseValue) }
-                problems.append(problem(row.line, row.column(for: field), field, "\(describe(set, values)) already belongs to another row of the register (\(describe(row.key, otherKey)))",
-                                        "each \(set.joined(separator: " + ")) is unique; fix the value or that row"))
+            if let other = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM \(kind.table) WHERE \(conditions) AND id IS NOT ? LIMIT 1"),
+                                              arguments: StatementArguments(values.map(\.databaseValue) + [id.databaseValue])) {
+                problems.append(try conflict(row, set: set, other: other))
             }
         }
         return problems
+    }
+
+    /// The row's values of a unique `set` belong to the register's row `other`.
+    func conflict(_ row: PreparedRow, set: [String], other: Int64) throws -> ImportProblem {
+        let values = set.map { row.values[$0] ?? .null }
+        let field = set.first { !$0.hasSuffix("_id") } ?? set[0]
+        let otherRow = try current(other) ?? [:]
+        let otherKey = row.key.map { otherRow[$0] ?? .null }
+        return problem(row.line, row.column(for: field), field, "\(describe(set, values)) already belongs to another row of the register (\(describe(row.key, otherKey)))",
+                       "each \(set.joined(separator: " + ")) is unique; fix the value or that row")
+    }
+
+    /// The row's values of a unique `set` are those of the file's line `first`.
+    func duplicate(_ row: PreparedRow, set: [String], first: Int) -> ImportProblem {
+        let values = set.map { row.values[$0] ?? .null }
+        let field = set.first { !$0.hasSuffix("_id") } ?? set[0]
+        return problem(row.line, row.column(for: field), field,
+            "\(describe(set, values)) is already on line \(first)", "each \(set.joined(separator: " + ")) is unique; keep one of the rows")
     }
 }
 

@@ -1,0 +1,171 @@
+import GRDB
+import LinkageModel
+
+/// The rows of an import that passed their own checks, in a TEMP table of the connection, where
+/// keys, duplicates and the register's rows are found with one statement each for the whole file,
+/// and from where one INSERT and one UPDATE write them.
+///
+/// A row is its line, its key (the columns ``ImportValidator/keyColumns(_:)`` names, as `keyset`,
+/// and their values `k0` … `k4`), for each other unique column set of the table its values as one
+/// text (`u0` …, NULL when the set is the row's key or a value is missing), and its values by the
+/// table's columns (`c0` …, NULL for an empty cell). ``resolve()`` fills in the register's row
+/// with the same key (`existing_id`), the first line with the same key (`dup_first`) or the same
+/// other unique values (`udup0` …), and the register's row with those (`conflict0` …).
+final class ImportStaging {
+    static let table = "linkage_import_row"
+    let validator: ImportValidator
+    let db: Database
+    /// The table's columns, staged as c0, c1 …
+    let columns: [String]
+    /// The unique column sets of the table.
+    let sets: [[String]]
+    /// Field → the file's column it stands in (the same for every row).
+    let fileColumns: [String: String]
+    private let insert: Statement
+
+    init(validator: ImportValidator, db: Database, columns fileColumns: [String: String]) throws {
+        self.validator = validator
+        self.db = db
+        self.columns = validator.info.columnNames
+        self.sets = validator.uniqueSets
+        self.fileColumns = fileColumns
+        let t = Self.table
+        var definitions = ["line INTEGER NOT NULL", "keyset TEXT NOT NULL", "keyfull INTEGER NOT NULL", "k0", "k1", "k2", "k3", "k4",
+                           "existing_id INTEGER", "dup_first INTEGER"]
+        definitions += sets.indices.flatMap { ["u\($0) TEXT", "udup\($0) INTEGER", "conflict\($0) INTEGER"] }
+        definitions += columns.indices.map { "c\($0)" }
+        try db.execute(sql: "DROP TABLE IF EXISTS temp.\(t)")
+        try db.execute(sql: "CREATE TEMP TABLE \(t) (\(definitions.joined(separator: ", ")))")
+        let names = ["line", "keyset", "keyfull", "k0", "k1", "k2", "k3", "k4"] + sets.indices.map { "u\($0)" } + columns.indices.map { "c\($0)" }
+        insert = try db.makeStatement(sql: "INSERT INTO temp.\(t) (\(names.joined(separator: ", "))) VALUES (\(names.map { _ in "?" }.joined(separator: ", ")))")
+    }
+
+    func drop() {
+        try? db.execute(sql: "DROP TABLE IF EXISTS temp.\(Self.table)")
+    }
+
+    /// Stages a row that passed its own checks.
+    func add(_ row: PreparedRow) throws {
+        let key = validator.keyValue(row.values, row.key)
+        var arguments: [DatabaseValue] = [(row.line ?? 0).databaseValue, row.key.joined(separator: ",").databaseValue,
+                                          (key.contains(.null) ? 0 : 1).databaseValue]
+        arguments += (0..<5).map { $0 < key.count ? key[$0].databaseValue : .null }
+        for set in sets {
+            let values = set.map { row.values[$0] ?? .null }
+            // The same text as a duplicate's in ``Importer/importRowByRow``.
+            arguments.append(set == row.key || values.contains(.null) ? .null
+                             : (set.joined(separator: ",") + "=" + values.map(\.description).joined(separator: ",")).databaseValue)
+        }
+        arguments += columns.map { row.values[$0]?.databaseValue ?? .null }
+        try insert.execute(arguments: StatementArguments(arguments))
+    }
+
+    /// Fills in, for every staged row at once: the first line of the file with the same key (or the
+    /// same values of another unique set), the register's row with the same key, and the register's
+    /// other row with the same values of a unique set.
+    func resolve() throws {
+        let t = Self.table
+        let target = validator.kind.table
+        // Duplicates within the file: the first line of each key and of each other unique set.
+        try db.execute(sql: """
+            UPDATE temp.\(t) AS r SET dup_first = f.first
+            FROM (SELECT rowid AS rid, min(line) OVER (PARTITION BY k0, k1, k2, k3, k4) AS first FROM temp.\(t) WHERE keyfull = 1) AS f
+            WHERE f.rid = r.rowid AND f.first < r.line
+            """)
+        for i in sets.indices {
+            try db.execute(sql: """
+                UPDATE temp.\(t) AS r SET udup\(i) = f.first
+                FROM (SELECT rowid AS rid, min(line) OVER (PARTITION BY u\(i)) AS first FROM temp.\(t) WHERE u\(i) IS NOT NULL) AS f
+                WHERE f.rid = r.rowid AND f.first < r.line
+                """)
+        }
+        // The register's row with each row's key (the keys a file gives are few: id, resident ID …).
+        for keyset in try String.fetchAll(db, sql: "SELECT DISTINCT keyset FROM temp.\(t) WHERE keyfull = 1") {
+            let key = keyset.split(separator: ",").map(String.init)
+            let conditions = key.enumerated().map { "x.\($0.element) = r.k\($0.offset)" }.joined(separator: " AND ")
+            try db.execute(sql: """
+                UPDATE temp.\(t) AS r SET existing_id = (SELECT min(x.id) FROM main.\(target) AS x WHERE \(conditions))
+                WHERE r.keyset = ? AND r.keyfull = 1
+                """, arguments: [keyset])
+        }
+        // Another row of the register with the values of a unique set.
+        for (i, set) in sets.enumerated() {
+            let conditions = set.map { "x.\($0) = r.c\(columns.firstIndex(of: $0)!)" }.joined(separator: " AND ")
+            try db.execute(sql: """
+                UPDATE temp.\(t) AS r SET conflict\(i) = (SELECT x.id FROM main.\(target) AS x WHERE \(conditions) AND x.id IS NOT r.existing_id LIMIT 1)
+                WHERE r.u\(i) IS NOT NULL
+                """)
+        }
+    }
+
+    /// Each staged row that a check against the register may find fault with, in file order, with
+    /// its duplicates in the file as problems, and what the register holds for it (nil for a
+    /// duplicate, which is not checked further).
+    func eachRow(update: Bool, _ body: (PreparedRow, Importer.Existing?) throws -> Void) throws {
+        let t = Self.table
+        let target = validator.kind.table
+        // The rows the checks may refuse: a duplicate, a conflict, a key in the register without
+        // --update, an id that names no row; with some columns absent, every row (its rules are
+        // checked on the register's row with the file's changes); villages and links, every row
+        // (a village's kind, an open link).
+        var conditions = ["dup_first IS NOT NULL", "existing_id IS NULL AND c\(columns.firstIndex(of: "id")!) IS NOT NULL"]
+        conditions += sets.indices.flatMap { ["udup\($0) IS NOT NULL", "conflict\($0) IS NOT NULL"] }
+        if !update { conditions.append("existing_id IS NOT NULL") }
+        let all = !validator.absent.isEmpty || [.villages, .communities, .links].contains(validator.kind)
+        let current = columns.map { "x.\($0) AS x_\($0)" }.joined(separator: ", ")
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT r.*, \(current) FROM temp.\(t) AS r LEFT JOIN main.\(target) AS x ON x.id = r.existing_id
+            \(all ? "" : "WHERE " + conditions.joined(separator: " OR ")) ORDER BY r.line
+            """)
+        while let r = try rows.next() {
+            var row = PreparedRow(line: r["line"])
+            row.columns = fileColumns
+            for (i, c) in columns.enumerated() {
+                let v = SQLValue(r["c\(i)"] as DatabaseValue)
+                if v != .null { row.values[c] = v }
+            }
+            row.key = (r["keyset"] as String).split(separator: ",").map(String.init)
+            if let first: Int = r["dup_first"] { row.problems.append(Importer.duplicate(row, validator: validator, first: first)) }
+            for (i, set) in sets.enumerated() where set != row.key {
+                if let first: Int = r["udup\(i)"] { row.problems.append(validator.duplicate(row, set: set, first: first)) }
+            }
+            guard row.problems.isEmpty else { try body(row, nil); continue }
+            let existingID: Int64? = r["existing_id"]
+            var register: [String: SQLValue] = [:]
+            for c in columns { register[c] = SQLValue(r["x_\(c)"] as DatabaseValue) }
+            let conflicts: [(Int, Int64)] = sets.indices.compactMap { i in (r["conflict\(i)"] as Int64?).map { (i, $0) } }
+            let validator = self.validator, sets = self.sets
+            try body(row, .init(id: existingID, current: { existingID == nil ? nil : register },
+                                conflicts: { row in try conflicts.map { try validator.conflict(row, set: sets[$0.0], other: $0.1) } }))
+        }
+    }
+
+    /// Writes every staged row: one UPDATE of the register's rows whose values differ (a cell left
+    /// empty keeps the register's value), then one INSERT of the new rows in file order (a column
+    /// left empty takes the schema's default). The register's triggers fire per row, as for any
+    /// write, and audit each change.
+    func write() throws -> (inserted: Int, updated: Int, unchanged: Int) {
+        let t = Self.table
+        let target = validator.kind.table
+        let written = columns.enumerated().filter { $0.element != "id" }
+        var updated = 0
+        let existing = try Int.fetchOne(db, sql: "SELECT count(*) FROM temp.\(t) WHERE existing_id IS NOT NULL") ?? 0
+        if existing > 0 {
+            let set = written.map { "\($0.element) = coalesce(r.c\($0.offset), \($0.element))" }.joined(separator: ", ")
+            let differs = written.map { "(r.c\($0.offset) IS NOT NULL AND \(target).\($0.element) IS NOT r.c\($0.offset))" }.joined(separator: " OR ")
+            try db.execute(sql: """
+                UPDATE main.\(target) SET \(set) FROM temp.\(t) AS r
+                WHERE \(target).id = r.existing_id AND (\(differs))
+                """)
+            updated = db.changesCount
+        }
+        let defaults = Dictionary(try Row.fetchAll(db, sql: "SELECT name, dflt_value FROM pragma_table_info(?) WHERE dflt_value IS NOT NULL",
+                                                   arguments: [target]).map { ($0["name"] as String, $0["dflt_value"] as String) }) { a, _ in a }
+        let values = written.map { c in defaults[c.element].map { "coalesce(r.c\(c.offset), \($0))" } ?? "r.c\(c.offset)" }
+        try db.execute(sql: """
+            INSERT INTO main.\(target) (\(written.map(\.element).joined(separator: ", ")))
+            SELECT \(values.joined(separator: ", ")) FROM temp.\(t) AS r WHERE r.existing_id IS NULL ORDER BY r.line
+            """)
+        return (db.changesCount, updated, existing - updated)
+    }
+}
