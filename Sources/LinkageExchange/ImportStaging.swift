@@ -140,6 +140,22 @@ final class ImportStaging {
         }
     }
 
+    /// The new links of the file that are open (no end date), each with its line and start date.
+    func openLinks() throws -> [(line: Int, link: Linking.NewLink, since: String)] {
+        let c = { (name: String) in "c\(self.columns.firstIndex(of: name)!)" }
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT line, \(c("cadre_id")) AS cadre, \(c("unit_id")) AS unit, \(c("household_id")) AS household,
+                   \(c("village_id")) AS village, \(c("start_date")) AS since, \(c("note")) AS note
+            FROM temp.\(Self.table) WHERE existing_id IS NULL AND \(c("end_date")) IS NULL ORDER BY line
+            """)
+        return rows.compactMap { r in
+            let linker: Linking.Linker? = (r["cadre"] as Int64?).map { .cadre($0) } ?? (r["unit"] as Int64?).map { .unit($0) }
+            let target: Linking.Target? = (r["household"] as Int64?).map { .household($0) } ?? (r["village"] as Int64?).map { .village($0) }
+            guard let linker, let target, let since: String = r["since"] else { return nil }
+            return (r["line"], Linking.NewLink(linker, target, note: r["note"]), since)
+        }
+    }
+
     /// Writes every staged row: one UPDATE of the register's rows whose values differ (a cell left
     /// empty keeps the register's value), then one INSERT of the new rows in file order (a column
     /// left empty takes the schema's default). The register's triggers fire per row, as for any

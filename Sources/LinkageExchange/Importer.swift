@@ -129,6 +129,9 @@ public enum Importer {
             if let existing { try checkAgainstRegister(&row, validator: validator, db: db, update: update, existing: existing) }
             report.problems += row.problems
         }
+        if kind == .links, report.problems.isEmpty {
+            report.problems += try quotaProblems(staging)
+        }
         if report.problems.isEmpty {
             do {
                 let counts = try Atomic.run(db, "linkage_import_rows") { try staging.write() }
@@ -145,6 +148,26 @@ public enum Importer {
             }
         }
         report.problems.sort(by: order)
+    }
+
+    /// New open links held to the quotas and households' most in force on their start date, as
+    /// `link()` holds them (``Linking/excesses(_:_:since:)``): each excess is a problem on the first
+    /// row of the cadre, unit or household it is about. Links of each start date are a batch.
+    static func quotaProblems(_ staging: ImportStaging) throws -> [ImportProblem] {
+        var problems: [ImportProblem] = []
+        let byDate = Dictionary(grouping: try staging.openLinks(), by: \.since)
+        for since in byDate.keys.sorted() {
+            let batch = byDate[since]!
+            for excess in try Linking.excesses(staging.db, batch.map(\.link), since: since) {
+                let field: String
+                switch batch[excess.index].link.linker {
+                case .cadre: field = staging.fileColumns["cadre_resident_id"] != nil && staging.fileColumns["cadre"] == nil ? "cadre_resident_id" : "cadre"
+                case .unit: field = "unit"
+                }
+                problems.append(staging.validator.problem(batch[excess.index].line, staging.fileColumns[field], field, excess.refusal, excess.advice))
+            }
+        }
+        return problems
     }
 
     /// The rows checked and written one at a time, each in a savepoint (the register's refusal of

@@ -221,6 +221,33 @@ final class ExchangeImportTests: ExchangeTestCase {
         XCTAssertEqual(changed.map { $0["income"] as Double }, [1500, 1001])
     }
 
+    /// New open links are held to the quotas in force on their start date as link() holds them:
+    /// a cadre over quota is a problem on the cadre's first row, and nothing is imported.
+    func testLinksOverAQuotaAreRefusedLikeLink() throws {
+        try seedPlaces()
+        requireSuccess(try importCSV(.households, Self.households))
+        let report = try importCSV(.links, """
+            干部姓名,单位,户主身份证号,开始日期
+            张三,玉泉镇政府,\(Self.h1),2012-03-01
+            李四,区教育局,\(Self.h1),2012-03-01
+            李四,区教育局,\(Self.h2),2012-03-01
+
+            """, name: "links.csv")
+        let texts = report.problems.map(\.description)
+        XCTAssertEqual(texts.count, 1, texts.joined(separator: "\n"))
+        XCTAssertTrue(texts.first?.hasPrefix("\(path("links.csv")):3:1: 李四 (cadre ") ?? false, texts.first ?? "")
+        XCTAssertTrue(texts.first?.contains("would link 2 rural households on 2012-03-01, over the quota of 1") ?? false, texts.first ?? "")
+        XCTAssertEqual(try count("link"), 0)
+        // Within the quota, the same file without the third row imports.
+        requireSuccess(try importCSV(.links, """
+            干部姓名,单位,户主身份证号,开始日期
+            张三,玉泉镇政府,\(Self.h1),2012-03-01
+            李四,区教育局,\(Self.h1),2012-03-01
+
+            """, name: "links.csv"))
+        XCTAssertEqual(try count("link"), 2)
+    }
+
     func testARaggedRowIsReportedAndNothingIsImported() throws {
         try seedPlaces()
         let report = try importCSV(.households, "户主姓名,身份证号,村代码,主要致贫原因,家庭人口\n王五,\(Self.h1),620502100001,因病,4\n赵七,\(Self.h2),620502100001,因病\n")
