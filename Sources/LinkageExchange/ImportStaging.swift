@@ -156,32 +156,15 @@ final class ImportStaging {
         }
     }
 
-    /// Writes every staged row: one UPDATE of the register's rows whose values differ (a cell left
-    /// empty keeps the register's value), then one INSERT of the new rows in file order (a column
-    /// left empty takes the schema's default). The register's triggers fire per row, as for any
-    /// write, and audit each change.
+    /// Writes every staged row through the register's writer in its batch form
+    /// (``RecordEditor/writeStaged(_:table:staged:columns:existing:order:)``): one UPDATE of the
+    /// rows whose values differ (a cell left empty keeps the register's value), one INSERT of the
+    /// new rows in file order.
     func write() throws -> (inserted: Int, updated: Int, unchanged: Int) {
-        let t = Self.table
-        let target = validator.kind.table
-        let written = columns.enumerated().filter { $0.element != "id" }
-        var updated = 0
-        let existing = try Int.fetchOne(db, sql: "SELECT count(*) FROM temp.\(t) WHERE existing_id IS NOT NULL") ?? 0
-        if existing > 0 {
-            let set = written.map { "\($0.element) = coalesce(r.c\($0.offset), \($0.element))" }.joined(separator: ", ")
-            let differs = written.map { "(r.c\($0.offset) IS NOT NULL AND \(target).\($0.element) IS NOT r.c\($0.offset))" }.joined(separator: " OR ")
-            try db.execute(sql: """
-                UPDATE main.\(target) SET \(set) FROM temp.\(t) AS r
-                WHERE \(target).id = r.existing_id AND (\(differs))
-                """)
-            updated = db.changesCount
-        }
-        let defaults = Dictionary(try Row.fetchAll(db, sql: "SELECT name, dflt_value FROM pragma_table_info(?) WHERE dflt_value IS NOT NULL",
-                                                   arguments: [target]).map { ($0["name"] as String, $0["dflt_value"] as String) }) { a, _ in a }
-        let values = written.map { c in defaults[c.element].map { "coalesce(r.c\(c.offset), \($0))" } ?? "r.c\(c.offset)" }
-        try db.execute(sql: """
-            INSERT INTO main.\(target) (\(written.map(\.element).joined(separator: ", ")))
-            SELECT \(values.joined(separator: ", ")) FROM temp.\(t) AS r WHERE r.existing_id IS NULL ORDER BY r.line
-            """)
-        return (db.changesCount, updated, existing - updated)
+        let existing = try Int.fetchOne(db, sql: "SELECT count(*) FROM temp.\(Self.table) WHERE existing_id IS NOT NULL") ?? 0
+        let written = try RecordEditor.writeStaged(db, table: validator.kind.table, staged: "temp.\(Self.table)",
+                                                   columns: columns.enumerated().map { ($0.element, "c\($0.offset)") },
+                                                   existing: "existing_id", order: "line")
+        return (written.inserted, written.updated, existing - written.updated)
     }
 }

@@ -305,8 +305,6 @@ public enum Importer {
             id: existingID, current: { try existingID.flatMap(validator.current) },
             conflicts: { try validator.uniqueConflicts($0, except: existingID) }))
         guard row.problems.isEmpty else { report.problems += row.problems; return }
-        // Cached statements: a file's rows give the same columns, and preparing a statement (with
-        // the audit triggers it fires) costs more than running it.
         try db.cachedStatement(sql: "SAVEPOINT import_row").execute()
         do {
             if let id = existingID {
@@ -315,14 +313,11 @@ public enum Importer {
                 if changed.isEmpty {
                     report.unchanged += 1
                 } else {
-                    try db.cachedStatement(sql: "UPDATE \(table) SET \(changed.map { "\($0) = ?" }.joined(separator: ", ")) WHERE id = ?")
-                        .execute(arguments: StatementArguments(changed.map { row.values[$0]!.databaseValue } + [id.databaseValue]))
+                    try RecordEditor.update(db, table: table, id: id, changed.map { ($0, row.values[$0]!) })
                     report.updated += 1
                 }
             } else {
-                let columns = validator.info.columnNames.filter { row.values[$0] != nil }
-                try db.cachedStatement(sql: "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))")
-                    .execute(arguments: StatementArguments(columns.map { row.values[$0]!.databaseValue }))
+                _ = try RecordEditor.insert(db, table: table, validator.info.columnNames.compactMap { c in row.values[c].map { (c, $0) } })
                 report.inserted += 1
             }
             try db.cachedStatement(sql: "RELEASE import_row").execute()
