@@ -7,8 +7,13 @@ import LinkageModel
 extension ImportValidator {
     /// Trimmed, with full-width spaces too.
     static func clean(_ s: String) -> String {
-        s.trimmingCharacters(in: CharacterSet.whitespacesAndNewlines.union(CharacterSet(charactersIn: "\u{3000}")))
+        // Most cells have nothing to trim: that is told from their ends, without Foundation's copy.
+        guard let first = s.unicodeScalars.first, let last = s.unicodeScalars.last,
+              spaces.contains(first) || spaces.contains(last) else { return s }
+        return s.trimmingCharacters(in: spaces)
     }
+
+    private static let spaces = CharacterSet.whitespacesAndNewlines.union(CharacterSet(charactersIn: "\u{3000}"))
 
     struct ValueProblem: Error { let message: String; let hint: String? }
 
@@ -35,7 +40,8 @@ extension ImportValidator {
             }
             if column.allowed != nil { text = ImportValues.code(for: text, table: table, column: name) }
             if name.contains("resident_id") {
-                if text.range(of: #"^[0-9.]+[Ee]\+?[0-9]+$"#, options: .regularExpression) != nil {
+                if text.utf8.contains(where: { $0 == UInt8(ascii: "E") || $0 == UInt8(ascii: "e") }),
+                   text.range(of: #"^[0-9.]+[Ee]\+?[0-9]+$"#, options: .regularExpression) != nil {
                     return .failure(.init(message: "\(label) '\(text)' is a number Excel shortened",
                                           hint: "format the column as text in Excel and type the 18 characters again before saving"))
                 }
