@@ -112,30 +112,34 @@ final class ImportStaging {
         conditions += sets.indices.flatMap { ["udup\($0) IS NOT NULL", "conflict\($0) IS NOT NULL"] }
         if !update { conditions.append("existing_id IS NOT NULL") }
         let all = !validator.absent.isEmpty || [.villages, .communities, .links].contains(validator.kind)
-        let current = columns.map { "x.\($0) AS x_\($0)" }.joined(separator: ", ")
+        // By position, not name: this reads every row of a file with absent columns.
+        let n = sets.count
+        let select = ["r.line", "r.keyset", "r.existing_id", "r.dup_first"] + (0..<n).map { "r.udup\($0)" } + (0..<n).map { "r.conflict\($0)" }
+            + columns.indices.map { "r.c\($0)" } + columns.map { "x.\($0)" }
+        let (udup, conflict, staged, register) = (4, 4 + n, 4 + 2 * n, 4 + 2 * n + columns.count)
         let rows = try Row.fetchCursor(db, sql: """
-            SELECT r.*, \(current) FROM temp.\(t) AS r LEFT JOIN main.\(target) AS x ON x.id = r.existing_id
+            SELECT \(select.joined(separator: ", ")) FROM temp.\(t) AS r LEFT JOIN main.\(target) AS x ON x.id = r.existing_id
             \(all ? "" : "WHERE " + conditions.joined(separator: " OR ")) ORDER BY r.line
             """)
+        let validator = self.validator, sets = self.sets, columns = self.columns
         while let r = try rows.next() {
-            var row = PreparedRow(line: r["line"])
+            var row = PreparedRow(line: r[0])
             row.columns = fileColumns
             for (i, c) in columns.enumerated() {
-                let v = SQLValue(r["c\(i)"] as DatabaseValue)
+                let v = SQLValue(r[staged + i] as DatabaseValue)
                 if v != .null { row.values[c] = v }
             }
-            row.key = (r["keyset"] as String).split(separator: ",").map(String.init)
-            if let first: Int = r["dup_first"] { row.problems.append(Importer.duplicate(row, validator: validator, first: first)) }
+            row.key = (r[1] as String).split(separator: ",").map(String.init)
+            if let first: Int = r[3] { row.problems.append(Importer.duplicate(row, validator: validator, first: first)) }
             for (i, set) in sets.enumerated() where set != row.key {
-                if let first: Int = r["udup\(i)"] { row.problems.append(validator.duplicate(row, set: set, first: first)) }
+                if let first: Int = r[udup + i] { row.problems.append(validator.duplicate(row, set: set, first: first)) }
             }
             guard row.problems.isEmpty else { try body(row, nil); continue }
-            let existingID: Int64? = r["existing_id"]
-            var register: [String: SQLValue] = [:]
-            for c in columns { register[c] = SQLValue(r["x_\(c)"] as DatabaseValue) }
-            let conflicts: [(Int, Int64)] = sets.indices.compactMap { i in (r["conflict\(i)"] as Int64?).map { (i, $0) } }
-            let validator = self.validator, sets = self.sets
-            try body(row, .init(id: existingID, current: { existingID == nil ? nil : register },
+            let existingID: Int64? = r[2]
+            let conflicts: [(Int, Int64)] = (0..<n).compactMap { i in (r[conflict + i] as Int64?).map { (i, $0) } }
+            // The register's row, read from this row of the cursor while the body runs.
+            try body(row, .init(id: existingID,
+                                current: { existingID == nil ? nil : Dictionary(uniqueKeysWithValues: columns.enumerated().map { ($0.element, SQLValue(r[register + $0.offset] as DatabaseValue)) }) },
                                 conflicts: { row in try conflicts.map { try validator.conflict(row, set: sets[$0.0], other: $0.1) } }))
         }
     }
