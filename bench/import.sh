@@ -2,14 +2,16 @@
 # `linkage import households` against the same rows loaded by hand in the sqlite3 CLI, in the same
 # run (issue #11, "Set-based imports": the goal is within 2x of the hand load).
 #
-#   bench/import.sh LINKAGE_BINARY (--db SOURCE | --scale province|N) [--rows "N …"] [--runs K]
+#   bench/import.sh LINKAGE_BINARY (--db SOURCE | --scale province|N) [--rows "N …"] [--runs K] [--warmup W]
 #
 #   --db FILE   the register whose households are exported (opened read-only: `linkage export`)
 #   --scale S   make one instead (`linkage sample --scale S`, not timed)
 #   --rows L    the row counts to time, space-separated (default "200000 1000000"; a count larger
 #               than the register's households is cut to them)
-#   --runs K    timed runs of each, after one warm-up (default 1: a run at 1,000,000 rows takes
-#               minutes); the median is reported
+#   --runs K    timed runs of each (default 1: a run at 1,000,000 rows takes minutes); the median
+#               is reported
+#   --warmup W  untimed runs of each first (default 1; 0 on a machine where a million rows are too
+#               slow to load twice)
 #
 # The file is the import's own: `linkage export households --show-pii` writes the columns import
 # reads (id first, the village by its 12-digit code). Three imports of N households:
@@ -35,14 +37,15 @@
 # (/usr/bin/time %M), and checks that both left the same households (a digest of the rows).
 set -euo pipefail
 
-usage() { sed -n '2,31p' "$0" | sed 's/^# \{0,1\}//'; }
-bin="" scale="" src="" runs=1 rows_list="200000 1000000"
+usage() { sed -n '2,33p' "$0" | sed 's/^# \{0,1\}//'; }
+bin="" scale="" src="" runs=1 warmup=1 rows_list="200000 1000000"
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --scale) scale="${2:?--scale needs a value}"; shift 2 ;;
     --db) src="${2:?--db needs a file}"; shift 2 ;;
     --rows) rows_list="${2:?--rows needs counts}"; shift 2 ;;
     --runs) runs="${2:?--runs needs a number}"; shift 2 ;;
+    --warmup) warmup="${2:?--warmup needs a number}"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     -*) echo "import: unknown option $1 (try --help)" >&2; exit 2 ;;
     *) [[ -z "$bin" ]] || { echo "import: one binary only" >&2; exit 2; }; bin="$1"; shift ;;
@@ -51,6 +54,7 @@ done
 [[ -n "$bin" && ( -n "$scale" || -n "$src" ) ]] || { usage >&2; exit 2; }
 [[ -x "$bin" ]] || { echo "import: $bin is not an executable (build with: swift build -c release)" >&2; exit 2; }
 [[ "$runs" =~ ^[1-9][0-9]*$ ]] || { echo "import: --runs must be a positive integer" >&2; exit 2; }
+[[ "$warmup" =~ ^[0-9]+$ ]] || { echo "import: --warmup must be a whole number" >&2; exit 2; }
 command -v sqlite3 >/dev/null || { echo "import: the sqlite3 CLI is needed (apt-get install sqlite3)" >&2; exit 2; }
 [[ -x /usr/bin/time ]] || { echo "import: /usr/bin/time is needed (apt-get install time)" >&2; exit 2; }
 python="${PYTHON:-$(command -v python3)}"
@@ -144,7 +148,7 @@ digest() {
     h.housing_secured, h.exit_year FROM household h JOIN village v ON v.id = h.village_id ORDER BY h.resident_id" | sha256sum | cut -c1-16
 }
 
-echo "import: source $src: $total households, $(du -h "$src" | cut -f1); median of $runs run(s) after a warm-up" >&2
+echo "import: source $src: $total households, $(du -h "$src" | cut -f1); median of $runs run(s) after $warmup warm-up(s)" >&2
 printf '\n%-8s %9s %9s %9s %6s %9s %9s %10s %10s  %s\n' "rows" "import" "linkage s" "sqlite3 s" "ratio" "linkage" "sqlite3" "linkage" "sqlite3" "rows/s (linkage)"
 printf '%-8s %9s %9s %9s %6s %9s %9s %10s %10s\n' "" "" "wall" "wall" "" "CPU s" "CPU s" "peak MB" "peak MB"
 for n in $rows_list; do
@@ -158,13 +162,13 @@ for n in $rows_list; do
     else base="$tmp/with.db" file="$tmp/$what-$n.csv" flag="--update" mode=update; fi
     peer_script "$file" "$mode" > "$tmp/peer.sql"
     e_times=() h_times=() e_cpus=() h_cpus=() e_rss=0 h_rss=0
-    for ((k = 0; k <= runs; k++)); do # run 0 is the warm-up
+    for ((k = 1 - warmup; k <= runs; k++)); do # runs up to 0 are the warm-up
       cp "$base" "$tmp/e.db"; cp "$base" "$tmp/h.db"
       run_once "$(printf '%q --db %q import households %q %s' "$bin" "$tmp/e.db" "$file" "$flag")"
       e_s=$run_s e_c=$run_cpu; (( run_rss > e_rss )) && e_rss=$run_rss
       run_once "$(printf 'sqlite3 -batch -bail %q < %q' "$tmp/h.db" "$tmp/peer.sql")"
       h_s=$run_s h_c=$run_cpu; (( run_rss > h_rss )) && h_rss=$run_rss
-      [[ $k -eq 0 ]] || { e_times+=("$e_s"); h_times+=("$h_s"); e_cpus+=("$e_c"); h_cpus+=("$h_c"); }
+      (( k < 1 )) || { e_times+=("$e_s"); h_times+=("$h_s"); e_cpus+=("$e_c"); h_cpus+=("$h_c"); }
     done
     e_digest=$(digest "$tmp/e.db") h_digest=$(digest "$tmp/h.db")
     [[ "$e_digest" == "$h_digest" ]] || { echo "import: MISMATCH: linkage and sqlite3 left different households ($what, $n rows)" >&2; exit 1; }
