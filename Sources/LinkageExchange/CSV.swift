@@ -20,6 +20,12 @@ public enum CSV {
     /// Parses `text`. Blank lines are skipped; an unterminated quote is an error naming its line.
     public static func parse(_ text: String, separator: Unicode.Scalar = ",") throws -> [CSVRecord] {
         var records: [CSVRecord] = []
+        try parse(text, separator: separator) { records.append($0) }
+        return records
+    }
+
+    /// Parses `text`, handing each record on as it ends (a file's records need not all be held).
+    public static func parse(_ text: String, separator: Unicode.Scalar = ",", each: (CSVRecord) throws -> Void) throws {
         var fields: [String] = []
         var field = String.UnicodeScalarView()
         var line = 1
@@ -37,9 +43,9 @@ public enum CSV {
             wasQuoted = false
             atFieldStart = true
         }
-        func endRecord() {
+        func endRecord() throws {
             endField()
-            if !(fields.count == 1 && fields[0].isEmpty) { records.append(CSVRecord(line: recordLine, fields: fields)) }
+            if !(fields.count == 1 && fields[0].isEmpty) { try each(CSVRecord(line: recordLine, fields: fields)) }
             fields = []
         }
 
@@ -75,7 +81,7 @@ public enum CSV {
                     let next = scalars.next()
                     if next != "\n" { pending = next }
                 }
-                endRecord()
+                try endRecord()
                 line += 1
                 recordLine = line
             default:
@@ -84,8 +90,7 @@ public enum CSV {
             }
         }
         if quoted { throw ExchangeError("line \(quoteLine): a quoted field is never closed; a value with a quote inside needs it doubled (\"\")") }
-        if !fields.isEmpty || !field.isEmpty || wasQuoted { endRecord() }
-        return records
+        if !fields.isEmpty || !field.isEmpty || wasQuoted { try endRecord() }
     }
 
     /// One field, quoted when it must be.

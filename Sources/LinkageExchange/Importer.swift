@@ -86,7 +86,12 @@ public enum Importer {
         return report
     }
 
-    /// Checks and writes the rows inside the caller's transaction, adding to `report`.
+    /// Checks and writes the rows inside the caller's transaction, adding to `report`: set-wise
+    /// (``ImportStaging``). Each row's cells are converted in one pass into a TEMP staging table;
+    /// references, keys and duplicates in the file and against the register are then found with
+    /// joins, and one INSERT and one UPDATE write every row. When the register refuses the set
+    /// (a CHECK or trigger the checks do not foresee), it is rolled back and the rows are written
+    /// one by one, so the refusal is reported on its row.
     static func importRows(_ table: InputTable, kind: ImportKind, db: Database, update: Bool, report: inout ImportReport) throws {
         let schema = try SchemaCatalog(db)
         let validator = try ImportValidator(kind: kind, db: db, schema: schema, file: table.file)
@@ -100,36 +105,98 @@ public enum Importer {
                                                  message: "the file has a header but no rows", hint: "add one row per \(kind.rawValue.dropLast())"))
             return
         }
-        var seen: [[SQLValue]: Int] = [:]       // key → first line
-        var seenUnique: [String: Int] = [:]     // other unique columns → first line
-        for r in table.rows {
+        validator.found = try ReferenceSet.find(ReferenceSet.texts(table, mapping: mapping, kind: kind), db: db)
+        let checked = report.problems
+        func input(_ r: InputTable.Row) -> ImportRowInput {
             var input = ImportRowInput(line: r.line, fields: [:])
             for (i, field) in mapping where i < r.cells.count {
                 input.fields[field] = .init(label: table.header[i], column: table.columnLabel(i), value: r.cells[i])
             }
+            return input
+        }
+        let staging = try ImportStaging(validator: validator, db: db,
+                                        columns: Dictionary(uniqueKeysWithValues: mapping.map { ($0.value, table.columnLabel($0.key)) }))
+        defer { staging.drop() }
+        // One pass over the cells: converted, checked on their own, and staged.
+        for r in table.rows {
+            let row = validator.prepare(input(r))
+            if row.problems.isEmpty { try staging.add(row) } else { report.problems += row.problems }
+        }
+        // Keys, duplicates and the register's rows, for every staged row at once.
+        try staging.resolve()
+        try staging.eachRow(update: update) { row, existing in
+            var row = row
+            if let existing { try checkAgainstRegister(&row, validator: validator, db: db, update: update, existing: existing) }
+            report.problems += row.problems
+        }
+        if kind == .links, report.problems.isEmpty {
+            report.problems += try quotaProblems(staging)
+        }
+        if report.problems.isEmpty {
+            do {
+                let counts = try Atomic.run(db, "linkage_import_rows") { try staging.write() }
+                report.inserted = counts.inserted
+                report.updated = counts.updated
+                report.unchanged = counts.unchanged
+            } catch is DatabaseError {
+                // A refusal the checks did not foresee: row by row, to tell which row and why.
+                report.problems = checked
+                report.inserted = 0
+                report.updated = 0
+                report.unchanged = 0
+                try importRowByRow(table.rows.lazy.map(input), validator: validator, db: db, update: update, report: &report)
+            }
+        }
+        report.problems.sort(by: order)
+    }
+
+    /// New open links held to the quotas and households' most in force on their start date, as
+    /// `link()` holds them (``Linking/excesses(_:_:since:)``): each excess is a problem on the first
+    /// row of the cadre, unit or household it is about. Links of each start date are a batch.
+    static func quotaProblems(_ staging: ImportStaging) throws -> [ImportProblem] {
+        var problems: [ImportProblem] = []
+        let byDate = Dictionary(grouping: try staging.openLinks(), by: \.since)
+        for since in byDate.keys.sorted() {
+            let batch = byDate[since]!
+            for excess in try Linking.excesses(staging.db, batch.map(\.link), since: since) {
+                let field: String
+                switch batch[excess.index].link.linker {
+                case .cadre: field = staging.fileColumns["cadre_resident_id"] != nil && staging.fileColumns["cadre"] == nil ? "cadre_resident_id" : "cadre"
+                case .unit: field = "unit"
+                }
+                problems.append(staging.validator.problem(batch[excess.index].line, staging.fileColumns[field], field, excess.refusal, excess.advice))
+            }
+        }
+        return problems
+    }
+
+    /// The rows checked and written one at a time, each in a savepoint (the register's refusal of
+    /// a row is reported on its row): how a file whose set the register refused is imported.
+    static func importRowByRow(_ rows: some Sequence<ImportRowInput>, validator: ImportValidator, db: Database, update: Bool,
+                               report: inout ImportReport) throws {
+        var seen: [[SQLValue]: Int] = [:]       // key → first line
+        var seenUnique: [String: Int] = [:]     // other unique columns → first line
+        for input in rows {
             var row = validator.prepare(input)
-            if row.problems.isEmpty {
+            if row.problems.isEmpty, let line = row.line {
                 let key = validator.keyValue(row.values, row.key)
                 if !key.contains(.null), let first = seen[key] {
                     row.problems.append(duplicate(row, validator: validator, first: first))
                 } else if !key.contains(.null) {
-                    seen[key] = r.line
+                    seen[key] = line
                 }
                 for set in validator.uniqueSets where set != row.key {
                     let values = set.map { row.values[$0] ?? .null }
                     if values.contains(.null) { continue }
                     let id = set.joined(separator: ",") + "=" + values.map(\.description).joined(separator: ",")
                     if let first = seenUnique[id] {
-                        let field = set.first { !$0.hasSuffix("_id") } ?? set[0]
-                        row.problems.append(validator.problem(r.line, row.column(for: field), field,
-                            "\(validator.describe(set, values)) is already on line \(first)", "each \(set.joined(separator: " + ")) is unique; keep one of the rows"))
-                    } else { seenUnique[id] = r.line }
+                        row.problems.append(validator.duplicate(row, set: set, first: first))
+                    } else { seenUnique[id] = line }
                 }
             }
             if row.problems.isEmpty { try write(row, validator: validator, db: db, update: update, report: &report) }
             report.problems += row.problems
         }
-        report.problems.sort(by: order)
     }
 
     static func order(_ a: ImportProblem, _ b: ImportProblem) -> Bool {
@@ -150,46 +217,63 @@ public enum Importer {
         case .cadres: what = "one cadre per resident ID"
         default: what = "each \(validator.kind.rawValue.dropLast()) once"
         }
-        return validator.problem(row.line, row.column(for: field), field, "\(row.keyText) is already on line \(first)",
+        return validator.problem(row.line, row.column(for: field), field, "\(validator.keyText(row)) is already on line \(first)",
                                  "\(what); keep one of the rows")
     }
 
-    /// Inserts the row, or updates the register's row with its key, in a savepoint: a refusal of
-    /// the register (a CHECK or a trigger) becomes a problem of this row and the import goes on
-    /// checking the rest.
-    static func write(_ prepared: PreparedRow, validator: ImportValidator, db: Database, update: Bool, report: inout ImportReport) throws {
-        var row = prepared
+    /// What the register holds for a row: found row by row (``write(_:validator:db:update:report:)``)
+    /// or for a whole file at once (``ImportStaging``).
+    struct Existing {
+        /// The register's row with the row's key.
+        let id: Int64?
+        /// That row's columns, read when a check needs them.
+        let current: () throws -> [String: SQLValue]?
+        /// The row's other unique columns that another row of the register has.
+        let conflicts: (PreparedRow) throws -> [ImportProblem]
+    }
+
+    /// The checks of a row against the register before it is written: its key there (a problem
+    /// without `update`), an `id` that names no row, a village's kind, the rules across fields of
+    /// a file with only some columns (on the register's row with the file's changes), unique
+    /// columns and an open link. Adds to the row's problems.
+    static func checkAgainstRegister(_ row: inout PreparedRow, validator: ImportValidator, db: Database, update: Bool, existing: Existing) throws {
         let table = validator.kind.table
-        let existingID = try validator.existing(row)
+        let existingID = existing.id
         if let id = existingID, !update {
             let field = row.key.first { !$0.hasSuffix("_id") || $0 == "resident_id" } ?? row.key[0]
             row.problems.append(validator.problem(row.line, row.column(for: field), field,
-                "\(row.keyText) is already in the register (\(table) \(id))",
+                "\(validator.keyText(row)) is already in the register (\(table) \(id))",
                 validator.file == checkedRow ? "check with { update = true } to change that \(table) to this row"
                                              : "run the import with --update to change that \(table) to this row, or remove the row"))
         }
         if existingID == nil, case .integer(let id)? = row.values["id"] {
             row.problems.append(validator.problem(row.line, row.column(for: "id"), "id", "there is no \(table) with id \(id) in the register",
                 "id names a row of the register the file was exported from; leave it empty to add the row as new"))
-            report.problems += row.problems
             return
         }
-        if let id = existingID, validator.kind == .villages || validator.kind == .communities, row.columns["kind"] == nil,
-           let current = try String.fetchOne(db.cachedStatement(sql: "SELECT kind FROM village WHERE id = ?"), arguments: [id]),
+        var current: [String: SQLValue]??
+        func currentRow() throws -> [String: SQLValue]? {
+            if let current { return current }
+            let read = try existing.current()
+            current = .some(read)
+            return read
+        }
+        if existingID != nil, validator.kind == .villages || validator.kind == .communities, row.columns["kind"] == nil,
+           case .text(let current)? = try currentRow()?["kind"],
            case .text(let implied)? = row.values["kind"], implied != current {
             // A village's row in a file of communities (or the reverse) would change its kind unasked.
             let field = row.values["id"] != nil ? "id" : "code"
             row.problems.append(validator.problem(row.line, row.column(for: field), field,
-                "\(row.keyText) is a \(current) in the register, not a \(implied)",
+                "\(validator.keyText(row)) is a \(current) in the register, not a \(implied)",
                 "import it with linkage import \(current == "community" ? "communities" : "villages"), or give a 类型 (kind) column to change its kind"))
         }
         if !validator.absent.isEmpty {
             // A file with only some columns: the rules across fields see the row as it will be.
-            if let id = existingID {
-                row.values = try validator.merged(id, with: row.values)
+            if existingID != nil {
+                row.values = validator.merged(try currentRow(), with: row.values)
             } else if !validator.absentRequired.isEmpty {
                 let lacking = validator.absentRequired.map { $0.map(validator.label).joined(separator: " or ") }.joined(separator: ", ")
-                row.problems.append(validator.problem(row.line, nil, nil, "\(row.keyText) is not in the register, and a new \(validator.kind.rawValue.dropLast()) needs columns the file lacks: \(lacking)",
+                row.problems.append(validator.problem(row.line, nil, nil, "\(validator.keyText(row)) is not in the register, and a new \(validator.kind.rawValue.dropLast()) needs columns the file lacks: \(lacking)",
                     "a file with only some columns changes rows already in the register (found by \(validator.kind == .households ? "resident_id or id" : "their key or id")); add the columns, or check the key"))
             }
             let located = row
@@ -197,7 +281,7 @@ public enum Importer {
                 row.problems.append(validator.problem(located.line, located.column(for: field), field, message, hint))
             }
         }
-        row.problems += try validator.uniqueConflicts(row, except: existingID)
+        row.problems += try existing.conflicts(row)
         if validator.kind == .links, existingID == nil, row.values["end_date"] == nil {
             let linker = row.values["unit_id"] != nil ? "unit_id" : "cadre_id"
             let target = row.values["village_id"] != nil ? "village_id" : "household_id"
@@ -208,9 +292,19 @@ public enum Importer {
                     "a link is set once; end that link before linking again, or drop this row"))
             }
         }
+    }
+
+    /// Inserts the row, or updates the register's row with its key, in a savepoint: a refusal of
+    /// the register (a CHECK or a trigger) becomes a problem of this row and the import goes on
+    /// checking the rest.
+    static func write(_ prepared: PreparedRow, validator: ImportValidator, db: Database, update: Bool, report: inout ImportReport) throws {
+        var row = prepared
+        let table = validator.kind.table
+        let existingID = try validator.existing(row)
+        try checkAgainstRegister(&row, validator: validator, db: db, update: update, existing: Existing(
+            id: existingID, current: { try existingID.flatMap(validator.current) },
+            conflicts: { try validator.uniqueConflicts($0, except: existingID) }))
         guard row.problems.isEmpty else { report.problems += row.problems; return }
-        // Cached statements: a file's rows give the same columns, and preparing a statement (with
-        // the audit triggers it fires) costs more than running it.
         try db.cachedStatement(sql: "SAVEPOINT import_row").execute()
         do {
             if let id = existingID {
@@ -219,14 +313,11 @@ public enum Importer {
                 if changed.isEmpty {
                     report.unchanged += 1
                 } else {
-                    try db.cachedStatement(sql: "UPDATE \(table) SET \(changed.map { "\($0) = ?" }.joined(separator: ", ")) WHERE id = ?")
-                        .execute(arguments: StatementArguments(changed.map { row.values[$0]!.databaseValue } + [id.databaseValue]))
+                    try RecordEditor.update(db, table: table, id: id, changed.map { ($0, row.values[$0]!) })
                     report.updated += 1
                 }
             } else {
-                let columns = validator.info.columnNames.filter { row.values[$0] != nil }
-                try db.cachedStatement(sql: "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))")
-                    .execute(arguments: StatementArguments(columns.map { row.values[$0]!.databaseValue }))
+                _ = try RecordEditor.insert(db, table: table, validator.info.columnNames.compactMap { c in row.values[c].map { (c, $0) } })
                 report.inserted += 1
             }
             try db.cachedStatement(sql: "RELEASE import_row").execute()
@@ -277,6 +368,8 @@ public enum Importer {
         let row = validator.prepare(input)
         problems += row.problems.map { ($0.field, $0.text) }
         guard problems.isEmpty else { return problems }
+        // A read-only session cannot try the write: the checks above are all there is.
+        if db.sqliteConnection.flatMap(StatementGuard.on)?.readOnlySession == true { return [] }
         // The register's own rules: write the row in a savepoint and roll it back.
         var report = ImportReport(kind: kind, file: checkedRow, source: "")
         // Linkage's own savepoints (this one and the row's in `write`), which scripts may not write.
@@ -286,12 +379,8 @@ public enum Importer {
                 try? db.execute(sql: "ROLLBACK TO import_check")
                 try? db.execute(sql: "RELEASE import_check")
             }
-            do {
-                try write(row, validator: validator, db: db, update: update, report: &report)
-            } catch let error as DatabaseError where error.resultCode == .SQLITE_READONLY {
-                // A read-only register: the checks above are all there is.
-            }
+            try write(row, validator: validator, db: db, update: update, report: &report)
         }
-        return report.problems.filter { !$0.message.contains("attempt to write a readonly database") }.map { ($0.field, $0.text) }
+        return report.problems.map { ($0.field, $0.text) }
     }
 }

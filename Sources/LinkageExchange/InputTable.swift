@@ -70,19 +70,12 @@ public struct InputTable: Sendable {
 
     public static func csv(data: Data, file: String) throws -> InputTable {
         let (text, encoding) = try TextDecoding.decode(data)
-        let records: [CSVRecord]
-        do {
-            records = try CSV.parse(text, separator: CSV.separator(of: text))
-        } catch let e as ExchangeError {
-            throw ExchangeError("\(file): \(e.message)")
-        }
-        guard let head = records.first else {
-            throw ExchangeError("\(file) has no rows: it needs a header row naming the columns and one row per record")
-        }
-        let header = head.fields.map(cleanHeader)
+        var head: CSVRecord?
+        var header: [String] = []
         var problems: [ImportProblem] = []
         var rows: [Row] = []
-        for r in records.dropFirst() {
+        // Each record becomes a row as it is parsed: the records are not all held beside the rows.
+        func add(_ r: CSVRecord) {
             var fields = r.fields
             if fields.count > header.count {
                 let extra = fields[header.count...]
@@ -92,15 +85,28 @@ public struct InputTable: Sendable {
                     problems.append(ImportProblem(file: file, line: r.line, column: String(header.count + 1), field: nil,
                         message: "the row has \(fields.count) fields but the header has \(header.count)",
                         hint: "a value with a comma inside must be in double quotes (\"a,b\"), or the header lacks a column"))
-                    continue
+                    return
                 }
             } else if fields.count < header.count {
                 problems.append(ImportProblem(file: file, line: r.line, column: String(fields.count + 1), field: nil,
                     message: "the row has \(fields.count) field\(fields.count == 1 ? "" : "s") but the header has \(header.count)",
                     hint: "every row needs a value (or an empty place) for each of the \(header.count) columns; is a comma missing?"))
-                continue
+                return
             }
             rows.append(Row(line: r.line, cells: fields.map { $0.isEmpty ? .empty : .text(Exporter.undefused($0)) }))
+        }
+        do {
+            try CSV.parse(text, separator: CSV.separator(of: text)) { r in
+                if head == nil {
+                    head = r
+                    header = r.fields.map(cleanHeader)
+                } else { add(r) }
+            }
+        } catch let e as ExchangeError {
+            throw ExchangeError("\(file): \(e.message)")
+        }
+        guard let head else {
+            throw ExchangeError("\(file) has no rows: it needs a header row naming the columns and one row per record")
         }
         return InputTable(file: file, format: .csv, encoding: encoding, headerLine: head.line, header: header,
                           rows: rows, problems: problems, blankRows: [])

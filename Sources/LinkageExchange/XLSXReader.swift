@@ -16,7 +16,9 @@ public enum CellValue: Sendable, Equatable {
     public var isEmpty: Bool {
         switch self {
         case .empty: return true
-        case .text(let s): return s.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+        // Every scalar white (what trimming would leave empty), without Foundation's copy: an
+        // import asks this of every cell.
+        case .text(let s): return s.unicodeScalars.allSatisfy(CharacterSet.whitespacesAndNewlines.contains)
         default: return false
         }
     }

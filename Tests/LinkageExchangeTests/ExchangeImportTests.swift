@@ -172,6 +172,82 @@ final class ExchangeImportTests: ExchangeTestCase {
         XCTAssertEqual(try count("household"), 3)
     }
 
+    /// A file is checked as a set (keys, duplicates and the register's rows found by joins over a
+    /// staging table) and written by one INSERT and one UPDATE: the problems are still each on
+    /// its line and column, and the counts are the rows that changed.
+    func testAFileIsCheckedAndWrittenAsASet() throws {
+        try seedPlaces()
+        let ids = (1...300).map { Self.id(String(format: "62050219700101%03d", $0)) }
+        var rows = ["户主姓名,身份证号,村代码,主要致贫原因,家庭人口,人均纯收入"]
+        for (i, id) in ids.enumerated() { rows.append("户\(i),\(id),\(i % 2 == 0 ? "620502100001" : "620502100002"),因病,\(i % 5 + 1),\(1000 + i)") }
+        requireSuccess(try importCSV(.households, rows.joined(separator: "\n") + "\n", name: "many.csv"))
+        XCTAssertEqual(try count("household"), 300)
+        let audited = try register.queue.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM audit_change WHERE table_name = 'household' AND action = 'insert'") }
+        XCTAssertEqual(audited, 300, "one audited insert per row")
+        // In file order: the register's ids follow the lines.
+        let first = try register.queue.read { try String.fetchOne($0, sql: "SELECT resident_id FROM household ORDER BY id LIMIT 1") }
+        XCTAssertEqual(first, ids[0])
+
+        // A second file: line 251 repeats line 2's resident ID, line 152 (keyed by id) gives a
+        // resident ID that another row of the register has, and rows already there are problems
+        // without --update.
+        var again = ["id,户主姓名,身份证号,村代码,主要致贫原因,家庭人口"]
+        again.append(",新户,\(Self.id("62050219800101001")),620502100001,因病,2")
+        for k in 2...249 { again.append(",新户\(k),\(Self.id(String(format: "62050219800201%03d", k))),620502100001,因病,2") }
+        again.append(",重复,\(Self.id("62050219800101001")),620502100001,因病,2")
+        let report = try importCSV(.households, again.joined(separator: "\n") + "\n", name: "again.csv")
+        XCTAssertEqual(report.problems.map(\.description), [
+            "\(path("again.csv")):251:3: resident ID \(Self.id("62050219800101001")) is already on line 2 — one household per resident ID; keep one of the rows",
+        ])
+        var clash = ["id,户主姓名,身份证号,村代码,主要致贫原因,家庭人口"]
+        clash.append("5,户4,\(ids[9]),620502100001,因病,1")
+        let refused = try importCSV(.households, clash.joined(separator: "\n") + "\n", name: "clash.csv", update: true)
+        XCTAssertEqual(refused.problems.count, 1, refused.problems.map(\.description).joined(separator: "\n"))
+        XCTAssertTrue(refused.problems[0].description.hasPrefix("\(path("clash.csv")):2:3: resident ID \(ids[9]) already belongs to another row of the register"),
+                      refused.problems[0].description)
+        XCTAssertEqual(try count("household"), 300, "nothing was written")
+
+        // --update: two rows change, the rest are unchanged, one is new.
+        rows[1] = rows[1].replacingOccurrences(of: ",1000", with: ",1500")
+        rows[2] = rows[2].replacingOccurrences(of: "户1,", with: "户一,")
+        rows.append("新户,\(Self.id("62050219800101001")),620502100001,因病,2,")
+        let updated = try importCSV(.households, rows.joined(separator: "\n") + "\n", name: "update.csv", update: true)
+        requireSuccess(updated)
+        XCTAssertEqual([updated.inserted, updated.updated, updated.unchanged], [1, 2, 298])
+        let changed = try register.queue.read { db in
+            try Row.fetchAll(db, sql: "SELECT head_name, income FROM household WHERE resident_id IN (?, ?) ORDER BY id", arguments: [ids[0], ids[1]])
+        }
+        XCTAssertEqual(changed.map { $0["head_name"] as String }, ["户0", "户一"])
+        XCTAssertEqual(changed.map { $0["income"] as Double }, [1500, 1001])
+    }
+
+    /// New open links are held to the quotas in force on their start date as link() holds them:
+    /// a cadre over quota is a problem on the cadre's first row, and nothing is imported.
+    func testLinksOverAQuotaAreRefusedLikeLink() throws {
+        try seedPlaces()
+        requireSuccess(try importCSV(.households, Self.households))
+        let report = try importCSV(.links, """
+            干部姓名,单位,户主身份证号,开始日期
+            张三,玉泉镇政府,\(Self.h1),2012-03-01
+            李四,区教育局,\(Self.h1),2012-03-01
+            李四,区教育局,\(Self.h2),2012-03-01
+
+            """, name: "links.csv")
+        let texts = report.problems.map(\.description)
+        XCTAssertEqual(texts.count, 1, texts.joined(separator: "\n"))
+        XCTAssertTrue(texts.first?.hasPrefix("\(path("links.csv")):3:1: 李四 (cadre ") ?? false, texts.first ?? "")
+        XCTAssertTrue(texts.first?.contains("would link 2 rural households on 2012-03-01, over the quota of 1") ?? false, texts.first ?? "")
+        XCTAssertEqual(try count("link"), 0)
+        // Within the quota, the same file without the third row imports.
+        requireSuccess(try importCSV(.links, """
+            干部姓名,单位,户主身份证号,开始日期
+            张三,玉泉镇政府,\(Self.h1),2012-03-01
+            李四,区教育局,\(Self.h1),2012-03-01
+
+            """, name: "links.csv"))
+        XCTAssertEqual(try count("link"), 2)
+    }
+
     func testARaggedRowIsReportedAndNothingIsImported() throws {
         try seedPlaces()
         let report = try importCSV(.households, "户主姓名,身份证号,村代码,主要致贫原因,家庭人口\n王五,\(Self.h1),620502100001,因病,4\n赵七,\(Self.h2),620502100001,因病\n")

@@ -79,6 +79,20 @@ extension Linking {
         }
     }
 
+    /// The quotas (cadres', units') and households' most that `links` would exceed on `since`
+    /// were they made, each at the first of `links` it is about (its index), with what to do:
+    /// the refusals of ``link(_:_:since:allowOverQuota:numbered:)``, every one rather than the
+    /// first, for a caller that reports each on its own row (an import).
+    public static func excesses(_ db: Database, _ links: [NewLink], since: String) throws -> [(index: Int, refusal: String, advice: String)] {
+        guard !links.isEmpty else { return [] }
+        _ = try DateText.check(since, field: "since")
+        return try Atomic.run(db, "linkage_link_check") {
+            try fill(db, links)
+            defer { try? db.execute(sql: "DELETE FROM temp.linkage_new_link") }
+            return try exceeded(db, since: since).map { (Int($0.seq) - 1, $0.refusal, $0.advice) }
+        }
+    }
+
     /// The checks, leaving the batch in temp.linkage_new_link.
     private static func checkedBatch(_ db: Database, _ links: [NewLink], since: String, allowOverQuota: Bool, numbered: Bool) throws -> [String] {
         _ = try DateText.check(since, field: "since")

@@ -26,10 +26,7 @@ public struct RecordEditor {
         }
         try checkRules(entity.table, row: row)
         if entity.table == "link" { try checkNewLink(row) }
-        let columns = info.columnNames.filter { row[$0] != nil }
-        try db.execute(sql: "INSERT INTO \(entity.table) (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))",
-                       arguments: StatementArguments(columns.map { row[$0]!.databaseValue }))
-        return db.lastInsertedRowID
+        return try Self.insert(db, table: entity.table, info.columnNames.compactMap { c in row[c].map { (c, $0) } })
     }
 
     /// An open link added as a row is held to what link() holds it to (Linking.check): a cadre
@@ -54,10 +51,56 @@ public struct RecordEditor {
         guard !row.isEmpty else { throw QueryError("update needs at least one field = value") }
         if row["id"] != nil { throw QueryError("id is the row's identity and cannot be changed") }
         try checkRules(entity.table, row: row)
-        let columns = row.keys.sorted()
-        try db.execute(sql: "UPDATE \(entity.table) SET \(columns.map { "\($0) = ?" }.joined(separator: ", ")) WHERE id = ?",
-                       arguments: StatementArguments(columns.map { row[$0]!.databaseValue } + [id]))
-        if db.changesCount == 0 { throw QueryError("no \(entity.table) with id \(id)") }
+        if try !Self.update(db, table: entity.table, id: id, row.keys.sorted().map { ($0, row[$0]!) }) {
+            throw QueryError("no \(entity.table) with id \(id)")
+        }
+    }
+
+    // MARK: the writer
+
+    // Every row the register gains or changes by an edit — a script's add{} and update{}, an
+    // import row by row or as a set — is written here; the callers check the values first.
+
+    /// Inserts one row with the columns given (the schema's defaults for the others) and returns
+    /// its id. The statement is cached: a file's rows give the same columns.
+    public static func insert(_ db: Database, table: String, _ values: [(String, SQLValue)]) throws -> Int64 {
+        try db.cachedStatement(sql: "INSERT INTO \(table) (\(values.map(\.0).joined(separator: ", "))) VALUES (\(values.map { _ in "?" }.joined(separator: ", ")))")
+            .execute(arguments: StatementArguments(values.map(\.1.databaseValue)))
+        return db.lastInsertedRowID
+    }
+
+    /// Changes the columns given of the row `id`; false when there is no such row.
+    @discardableResult
+    public static func update(_ db: Database, table: String, id: Int64, _ values: [(String, SQLValue)]) throws -> Bool {
+        try db.cachedStatement(sql: "UPDATE \(table) SET \(values.map { "\($0.0) = ?" }.joined(separator: ", ")) WHERE id = ?")
+            .execute(arguments: StatementArguments(values.map(\.1.databaseValue) + [id.databaseValue]))
+        return db.changesCount > 0
+    }
+
+    /// The batch form: writes the rows of `staged` (a TEMP table whose `columns` give each of the
+    /// table's columns, NULL for "not given", and whose `existing` column is the register's row
+    /// to change, NULL for a new row) with one UPDATE of the rows whose given values differ (the
+    /// others keep theirs) and one INSERT of the new rows in the order of `order` (the schema's
+    /// defaults for what is not given). The register's triggers fire and audit per row. Returns
+    /// how many rows were added and how many changed.
+    public static func writeStaged(_ db: Database, table: String, staged: String, columns: [(column: String, staged: String)],
+                                   existing: String, order: String) throws -> (inserted: Int, updated: Int) {
+        let written = columns.filter { $0.column != "id" }
+        try db.execute(sql: """
+            UPDATE main.\(table) SET \(written.map { "\($0.column) = coalesce(r.\($0.staged), \($0.column))" }.joined(separator: ", "))
+            FROM \(staged) AS r
+            WHERE \(table).id = r.\(existing)
+              AND (\(written.map { "(r.\($0.staged) IS NOT NULL AND \(table).\($0.column) IS NOT r.\($0.staged))" }.joined(separator: " OR ")))
+            """)
+        let updated = db.changesCount
+        let defaults = Dictionary(try Row.fetchAll(db, sql: "SELECT name, dflt_value FROM pragma_table_info(?) WHERE dflt_value IS NOT NULL",
+                                                   arguments: [table]).map { ($0["name"] as String, $0["dflt_value"] as String) }) { a, _ in a }
+        let values = written.map { c in defaults[c.column].map { "coalesce(r.\(c.staged), \($0))" } ?? "r.\(c.staged)" }
+        try db.execute(sql: """
+            INSERT INTO main.\(table) (\(written.map(\.column).joined(separator: ", ")))
+            SELECT \(values.joined(separator: ", ")) FROM \(staged) AS r WHERE r.\(existing) IS NULL ORDER BY r.\(order)
+            """)
+        return (db.changesCount, updated)
     }
 
     /// Maps relation names to their columns (`village = 3` is `village_id = 3`) and checks each

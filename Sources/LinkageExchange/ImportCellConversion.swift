@@ -1,0 +1,149 @@
+import Foundation
+import GRDB
+import LinkageModel
+
+/// Cell conversion: a cell as the value of its column (types, codes, dates, resident IDs,
+/// phones), with what is wrong and what would be right when it cannot be.
+extension ImportValidator {
+    /// Trimmed, with full-width spaces too.
+    static func clean(_ s: String) -> String {
+        // Most cells have nothing to trim: that is told from their ends, without Foundation's copy.
+        guard let first = s.unicodeScalars.first, let last = s.unicodeScalars.last,
+              spaces.contains(first) || spaces.contains(last) else { return s }
+        return s.trimmingCharacters(in: spaces)
+    }
+
+    private static let spaces = CharacterSet.whitespacesAndNewlines.union(CharacterSet(charactersIn: "\u{3000}"))
+
+    struct ValueProblem: Error { let message: String; let hint: String? }
+
+    /// A cell as the value of a column: its type, enumeration, and the rules of resident IDs,
+    /// dates, phones and codes; FieldCheck (the query API's own check) has the last word.
+    func convert(_ cell: CellValue, column: LinkageModel.Column, label: String) -> Result<SQLValue, ValueProblem> {
+        let table = kind.table
+        let name = column.name
+        var value: SQLValue
+        switch column.kind {
+        case .text:
+            var text: String
+            switch cell {
+            case .number(let d):
+                if name.contains("resident_id") && d >= 1e15 {
+                    return .failure(.init(message: "\(label) \(cell.text) is stored as a number, and a spreadsheet keeps only 15 of its digits",
+                                          hint: "format the column as text and type the 18 characters again"))
+                }
+                if d == d.rounded(), abs(d) < 1e15 {
+                    text = String(Int64(d))
+                    if name == "date" || name.hasSuffix("_date") || name.hasSuffix("_on"), let date = XLSXReader.date(fromSerial: d) { text = date }
+                } else { text = cell.text }
+            default: text = ImportValidator.clean(cell.text)
+            }
+            if column.allowed != nil { text = ImportValues.code(for: text, table: table, column: name, schema: schema) }
+            if name.contains("resident_id") {
+                if text.utf8.contains(where: { $0 == UInt8(ascii: "E") || $0 == UInt8(ascii: "e") }),
+                   text.range(of: #"^[0-9.]+[Ee]\+?[0-9]+$"#, options: .regularExpression) != nil {
+                    return .failure(.init(message: "\(label) '\(text)' is a number Excel shortened",
+                                          hint: "format the column as text in Excel and type the 18 characters again before saving"))
+                }
+                do { text = try ResidentID(text).value } catch {
+                    return .failure(.init(message: "\(label) '\(text)': \(error)", hint: residentIDHint(text, error)))
+                }
+            } else if name == "date" || name.hasSuffix("_date") || name.hasSuffix("_on") {
+                guard let date = ImportValidator.normalizeDate(text), (try? DateText.check(date, field: name)) != nil else {
+                    return .failure(.init(message: "\(label) '\(text)' is not a date", hint: "write YYYY-MM-DD, such as 2012-03-01, with a day that exists"))
+                }
+                text = date
+            } else if name == "phone" {
+                if text.count < 5 || text.count > 20 || text.contains(where: { !($0.isASCII && ($0.isNumber || "+ -".contains($0))) }) {
+                    return .failure(.init(message: "\(label) '\(text)' is not a phone number", hint: "write 5 to 20 digits (spaces, + and - allowed), such as 13800001234"))
+                }
+            } else if name == "code", let length = ["area": 9, "village": 12][table] {
+                if text.count != length || !text.allSatisfy({ $0.isASCII && $0.isNumber }) {
+                    let what = table == "area" ? "a township or subdistrict code has 9 digits (county 6 + 3), such as 620502100"
+                                               : "a village or community code has 12 digits (its area's 9 + 3), such as 620502100001"
+                    return .failure(.init(message: "\(label) '\(text)' is not a code", hint: what))
+                }
+            }
+            value = .text(text)
+        case .integer:
+            if column.isBoolean {
+                switch cell {
+                case .boolean(let b): value = .integer(b ? 1 : 0)
+                case .integer(let i) where i == 0 || i == 1: value = .integer(i)
+                case .number(let d) where d == 0 || d == 1: value = .integer(Int64(d))
+                default:
+                    let t = ImportValidator.clean(cell.text).lowercased()
+                    if ImportValues.yes.contains(t) { value = .integer(1) }
+                    else if ImportValues.no.contains(t) { value = .integer(0) }
+                    else { return .failure(.init(message: "\(label) '\(cell.text)' is not yes or no", hint: "write 是 or 否 (or 1/0, yes/no, true/false)")) }
+                }
+            } else {
+                switch cell {
+                case .integer(let i): value = .integer(i)
+                case .number(let d) where d == d.rounded() && abs(d) < 9e15: value = .integer(Int64(d))
+                default:
+                    let t = ImportValidator.clean(cell.text).replacingOccurrences(of: ",", with: "")
+                    if let i = Int64(t) { value = .integer(i) }
+                    else if let d = Double(t), d == d.rounded(), abs(d) < 9e15 { value = .integer(Int64(d)) }
+                    else { return .failure(.init(message: "\(label) '\(cell.text)' is not a whole number", hint: "write digits only, such as 4")) }
+                }
+                if name.hasSuffix("year"), case .integer(let y) = value, !(1980...2100).contains(y) {
+                    return .failure(.init(message: "\(label) \(y) is not a year from 1980 to 2100", hint: "write the four-digit year, such as 2015"))
+                }
+            }
+        case .real:
+            switch cell {
+            case .integer(let i): value = .real(Double(i))
+            case .number(let d): value = .real(d)
+            default:
+                let t = ImportValidator.clean(cell.text).replacingOccurrences(of: ",", with: "")
+                guard let d = Double(t), d.isFinite else {
+                    return .failure(.init(message: "\(label) '\(cell.text)' is not a number", hint: "write digits with a decimal point if needed, such as 2300.5"))
+                }
+                value = .real(d)
+            }
+        case .blob, .any:
+            value = .text(cell.text)
+        }
+        if let allowed = column.allowed, !allowed.contains(value), !column.isBoolean {
+            let list = allowed.map { if case .text(let s) = $0 { return s } else { return $0.description } }
+            let words = ImportValues.words(table: table, column: name, schema: schema).map { dict in
+                Dictionary(grouping: dict.keys.sorted(), by: { dict[$0]! }).sorted { $0.key < $1.key }
+                    .map { "\($0.key) (\($0.value.joined(separator: "/")))" }
+            }
+            return .failure(.init(message: "\(label) '\(cell.text)' is not one of the values the register allows",
+                                  hint: "write one of \((words ?? list).joined(separator: ", "))"))
+        }
+        do {
+            return .success(try FieldCheck.check(value, for: column, table: table, path: label))
+        } catch {
+            return .failure(.init(message: "\(error)", hint: nil))
+        }
+    }
+
+    func residentIDHint(_ text: String, _ error: ResidentID.Problem) -> String {
+        switch error {
+        case .length: return "a resident ID has 18 characters: 17 digits and a digit or X, such as 34052419800101001X"
+        case .characters: return "only digits, and X as the last character"
+        case .birthDate: return "characters 7–14 are the birth date YYYYMMDD; check them against the person's papers"
+        case .checkCharacter: return "check the 17 digits against the person's papers (the last character follows from them)"
+        }
+    }
+
+    /// 2012-03-01, 2012-3-1, 2012/3/1, 2012.3.1, 2012年3月1日 and 20120301 as YYYY-MM-DD.
+    static func normalizeDate(_ s: String) -> String? {
+        var t = s.trimmingCharacters(in: .whitespaces)
+        if let space = t.firstIndex(of: " ") { // "2012/3/1 0:00:00", as Excel writes a date with a time
+            let rest = t[t.index(after: space)...]
+            if rest.allSatisfy({ $0.isNumber || $0 == ":" }) { t = String(t[..<space]) }
+        }
+        if t.count == 8, t.allSatisfy({ $0.isASCII && $0.isNumber }) {
+            t = "\(t.prefix(4))-\(t.dropFirst(4).prefix(2))-\(t.suffix(2))"
+        }
+        t = t.replacingOccurrences(of: "年", with: "-").replacingOccurrences(of: "月", with: "-").replacingOccurrences(of: "日", with: "")
+        let parts = t.split(whereSeparator: { $0 == "-" || $0 == "/" || $0 == "." }).map(String.init)
+        guard parts.count == 3, parts[0].count == 4, (1...2).contains(parts[1].count), (1...2).contains(parts[2].count),
+              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else { return nil }
+        return String(format: "%04d-%02d-%02d", y, m, d)
+    }
+}

@@ -1,0 +1,174 @@
+import GRDB
+import LinkageModel
+
+/// The rows of an import that passed their own checks, in a TEMP table of the connection, where
+/// keys, duplicates and the register's rows are found with one statement each for the whole file,
+/// and from where one INSERT and one UPDATE write them.
+///
+/// A row is its line, its key (the columns ``ImportValidator/keyColumns(_:)`` names, as `keyset`,
+/// and their values `k0` … `k4`), for each other unique column set of the table its values as one
+/// text (`u0` …, NULL when the set is the row's key or a value is missing), and its values by the
+/// table's columns (`c0` …, NULL for an empty cell). ``resolve()`` fills in the register's row
+/// with the same key (`existing_id`), the first line with the same key (`dup_first`) or the same
+/// other unique values (`udup0` …), and the register's row with those (`conflict0` …).
+final class ImportStaging {
+    static let table = "linkage_import_row"
+    let validator: ImportValidator
+    let db: Database
+    /// The table's columns, staged as c0, c1 …
+    let columns: [String]
+    /// The unique column sets of the table.
+    let sets: [[String]]
+    /// Field → the file's column it stands in (the same for every row).
+    let fileColumns: [String: String]
+    private let insert: Statement
+
+    init(validator: ImportValidator, db: Database, columns fileColumns: [String: String]) throws {
+        self.validator = validator
+        self.db = db
+        self.columns = validator.info.columnNames
+        self.sets = validator.uniqueSets
+        self.fileColumns = fileColumns
+        let t = Self.table
+        var definitions = ["line INTEGER NOT NULL", "keyset TEXT NOT NULL", "keyfull INTEGER NOT NULL", "k0", "k1", "k2", "k3", "k4",
+                           "existing_id INTEGER", "dup_first INTEGER"]
+        definitions += sets.indices.flatMap { ["u\($0) TEXT", "udup\($0) INTEGER", "conflict\($0) INTEGER"] }
+        definitions += columns.indices.map { "c\($0)" }
+        try db.execute(sql: "DROP TABLE IF EXISTS temp.\(t)")
+        try db.execute(sql: "CREATE TEMP TABLE \(t) (\(definitions.joined(separator: ", ")))")
+        let names = ["line", "keyset", "keyfull", "k0", "k1", "k2", "k3", "k4"] + sets.indices.map { "u\($0)" } + columns.indices.map { "c\($0)" }
+        insert = try db.makeStatement(sql: "INSERT INTO temp.\(t) (\(names.joined(separator: ", "))) VALUES (\(names.map { _ in "?" }.joined(separator: ", ")))")
+    }
+
+    func drop() {
+        try? db.execute(sql: "DROP TABLE IF EXISTS temp.\(Self.table)")
+    }
+
+    /// Stages a row that passed its own checks.
+    func add(_ row: PreparedRow) throws {
+        let key = validator.keyValue(row.values, row.key)
+        var arguments: [DatabaseValue] = [(row.line ?? 0).databaseValue, row.key.joined(separator: ",").databaseValue,
+                                          (key.contains(.null) ? 0 : 1).databaseValue]
+        arguments += (0..<5).map { $0 < key.count ? key[$0].databaseValue : .null }
+        for set in sets {
+            let values = set.map { row.values[$0] ?? .null }
+            // The same text as a duplicate's in ``Importer/importRowByRow``.
+            arguments.append(set == row.key || values.contains(.null) ? .null
+                             : (set.joined(separator: ",") + "=" + values.map(\.description).joined(separator: ",")).databaseValue)
+        }
+        arguments += columns.map { row.values[$0]?.databaseValue ?? .null }
+        try insert.execute(arguments: StatementArguments(arguments))
+    }
+
+    /// Fills in, for every staged row at once: the first line of the file with the same key (or the
+    /// same values of another unique set), the register's row with the same key, and the register's
+    /// other row with the same values of a unique set.
+    func resolve() throws {
+        let t = Self.table
+        let target = validator.kind.table
+        // Duplicates within the file: the first line of each key and of each other unique set.
+        try db.execute(sql: """
+            UPDATE temp.\(t) AS r SET dup_first = f.first
+            FROM (SELECT rowid AS rid, min(line) OVER (PARTITION BY k0, k1, k2, k3, k4) AS first FROM temp.\(t) WHERE keyfull = 1) AS f
+            WHERE f.rid = r.rowid AND f.first < r.line
+            """)
+        for i in sets.indices {
+            try db.execute(sql: """
+                UPDATE temp.\(t) AS r SET udup\(i) = f.first
+                FROM (SELECT rowid AS rid, min(line) OVER (PARTITION BY u\(i)) AS first FROM temp.\(t) WHERE u\(i) IS NOT NULL) AS f
+                WHERE f.rid = r.rowid AND f.first < r.line
+                """)
+        }
+        // The register's row with each row's key (the keys a file gives are few: id, resident ID …).
+        for keyset in try String.fetchAll(db, sql: "SELECT DISTINCT keyset FROM temp.\(t) WHERE keyfull = 1") {
+            let key = keyset.split(separator: ",").map(String.init)
+            let conditions = key.enumerated().map { "x.\($0.element) = r.k\($0.offset)" }.joined(separator: " AND ")
+            try db.execute(sql: """
+                UPDATE temp.\(t) AS r SET existing_id = (SELECT min(x.id) FROM main.\(target) AS x WHERE \(conditions))
+                WHERE r.keyset = ? AND r.keyfull = 1
+                """, arguments: [keyset])
+        }
+        // Another row of the register with the values of a unique set.
+        for (i, set) in sets.enumerated() {
+            let conditions = set.map { "x.\($0) = r.c\(columns.firstIndex(of: $0)!)" }.joined(separator: " AND ")
+            try db.execute(sql: """
+                UPDATE temp.\(t) AS r SET conflict\(i) = (SELECT x.id FROM main.\(target) AS x WHERE \(conditions) AND x.id IS NOT r.existing_id LIMIT 1)
+                WHERE r.u\(i) IS NOT NULL
+                """)
+        }
+    }
+
+    /// Each staged row that a check against the register may find fault with, in file order, with
+    /// its duplicates in the file as problems, and what the register holds for it (nil for a
+    /// duplicate, which is not checked further).
+    func eachRow(update: Bool, _ body: (PreparedRow, Importer.Existing?) throws -> Void) throws {
+        let t = Self.table
+        let target = validator.kind.table
+        // The rows the checks may refuse: a duplicate, a conflict, a key in the register without
+        // --update, an id that names no row; with some columns absent, every row (its rules are
+        // checked on the register's row with the file's changes); villages and links, every row
+        // (a village's kind, an open link).
+        var conditions = ["dup_first IS NOT NULL", "existing_id IS NULL AND c\(columns.firstIndex(of: "id")!) IS NOT NULL"]
+        conditions += sets.indices.flatMap { ["udup\($0) IS NOT NULL", "conflict\($0) IS NOT NULL"] }
+        if !update { conditions.append("existing_id IS NOT NULL") }
+        let all = !validator.absent.isEmpty || [.villages, .communities, .links].contains(validator.kind)
+        // By position, not name: this reads every row of a file with absent columns.
+        let n = sets.count
+        let select = ["r.line", "r.keyset", "r.existing_id", "r.dup_first"] + (0..<n).map { "r.udup\($0)" } + (0..<n).map { "r.conflict\($0)" }
+            + columns.indices.map { "r.c\($0)" } + columns.map { "x.\($0)" }
+        let (udup, conflict, staged, register) = (4, 4 + n, 4 + 2 * n, 4 + 2 * n + columns.count)
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT \(select.joined(separator: ", ")) FROM temp.\(t) AS r LEFT JOIN main.\(target) AS x ON x.id = r.existing_id
+            \(all ? "" : "WHERE " + conditions.joined(separator: " OR ")) ORDER BY r.line
+            """)
+        let validator = self.validator, sets = self.sets, columns = self.columns
+        while let r = try rows.next() {
+            var row = PreparedRow(line: r[0])
+            row.columns = fileColumns
+            for (i, c) in columns.enumerated() {
+                let v = SQLValue(r[staged + i] as DatabaseValue)
+                if v != .null { row.values[c] = v }
+            }
+            row.key = (r[1] as String).split(separator: ",").map(String.init)
+            if let first: Int = r[3] { row.problems.append(Importer.duplicate(row, validator: validator, first: first)) }
+            for (i, set) in sets.enumerated() where set != row.key {
+                if let first: Int = r[udup + i] { row.problems.append(validator.duplicate(row, set: set, first: first)) }
+            }
+            guard row.problems.isEmpty else { try body(row, nil); continue }
+            let existingID: Int64? = r[2]
+            let conflicts: [(Int, Int64)] = (0..<n).compactMap { i in (r[conflict + i] as Int64?).map { (i, $0) } }
+            // The register's row, read from this row of the cursor while the body runs.
+            try body(row, .init(id: existingID,
+                                current: { existingID == nil ? nil : Dictionary(uniqueKeysWithValues: columns.enumerated().map { ($0.element, SQLValue(r[register + $0.offset] as DatabaseValue)) }) },
+                                conflicts: { row in try conflicts.map { try validator.conflict(row, set: sets[$0.0], other: $0.1) } }))
+        }
+    }
+
+    /// The new links of the file that are open (no end date), each with its line and start date.
+    func openLinks() throws -> [(line: Int, link: Linking.NewLink, since: String)] {
+        let c = { (name: String) in "c\(self.columns.firstIndex(of: name)!)" }
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT line, \(c("cadre_id")) AS cadre, \(c("unit_id")) AS unit, \(c("household_id")) AS household,
+                   \(c("village_id")) AS village, \(c("start_date")) AS since, \(c("note")) AS note
+            FROM temp.\(Self.table) WHERE existing_id IS NULL AND \(c("end_date")) IS NULL ORDER BY line
+            """)
+        return rows.compactMap { r in
+            let linker: Linking.Linker? = (r["cadre"] as Int64?).map { .cadre($0) } ?? (r["unit"] as Int64?).map { .unit($0) }
+            let target: Linking.Target? = (r["household"] as Int64?).map { .household($0) } ?? (r["village"] as Int64?).map { .village($0) }
+            guard let linker, let target, let since: String = r["since"] else { return nil }
+            return (r["line"], Linking.NewLink(linker, target, note: r["note"]), since)
+        }
+    }
+
+    /// Writes every staged row through the register's writer in its batch form
+    /// (``RecordEditor/writeStaged(_:table:staged:columns:existing:order:)``): one UPDATE of the
+    /// rows whose values differ (a cell left empty keeps the register's value), one INSERT of the
+    /// new rows in file order.
+    func write() throws -> (inserted: Int, updated: Int, unchanged: Int) {
+        let existing = try Int.fetchOne(db, sql: "SELECT count(*) FROM temp.\(Self.table) WHERE existing_id IS NOT NULL") ?? 0
+        let written = try RecordEditor.writeStaged(db, table: validator.kind.table, staged: "temp.\(Self.table)",
+                                                   columns: columns.enumerated().map { ($0.element, "c\($0.offset)") },
+                                                   existing: "existing_id", order: "line")
+        return (written.inserted, written.updated, existing - written.updated)
+    }
+}
