@@ -58,9 +58,10 @@ public struct VisitTally: Sendable {
         var slices: [ClosedRange<Int64>?] = [nil]
         if width > 1, let row = try Row.fetchOne(db, sql: "SELECT min(id), max(id) FROM link"),
            let low = row[0] as Int64?, let high = row[1] as Int64?, high - low >= Int64(width * 2) {
-            // Eight slices a connection: links of one kind cluster in id ranges and cost unlike
-            // amounts, so small slices keep every connection busy to the end.
-            let count = Int64(width * 8), step = (high - low) / count + 1
+            // Four slices a connection: links of one kind cluster in id ranges and cost unlike
+            // amounts, so smaller slices keep every connection busy to the end (eight cost more
+            // CPU than they saved at province scale, two gave the same time).
+            let count = Int64(width * 4), step = (high - low) / count + 1
             slices = (0..<count).map { i in (low + i * step)...min(high, low + (i + 1) * step - 1) }
         }
         return slices.map { slice in { (db: Database) in try tally(db, period, area: area, links: slice) } }
