@@ -64,19 +64,21 @@ struct CheckCommand: ParsableCommand {
             throw Failure.input(e.message)
         }
         let summary: CheckSummary
+        // The checks on every core; their findings still come in the order of `checks`.
+        let parallel = register.parallelReads
         do {
             switch format {
             case .csv?, .json?, .markdown?, .xlsx?:
                 // Row by row: memory stays flat however many findings a province has.
                 summary = try ReadOnlyOutput.stream(to: output) { handle in
                     let writer = try streamedRows(format!, columns: Check.columns, to: handle, path: output, sheetName: "findings", mask: !showPII)
-                    let summary = try register.queue.read { db in try Checks.findings(db, checks, period, minSeverity: severity) { try writer.write($0) } }
+                    let summary = try register.queue.read { db in try Checks.findings(db, checks, period, minSeverity: severity, parallel: parallel) { try writer.write($0) } }
                     try writer.finish()
                     return summary
                 }
             case nil:
                 // The aligned table for the terminal: its column widths need every row.
-                var (table, counts) = try register.queue.read { db in try Checks.table(db, checks, period, minSeverity: severity) }
+                var (table, counts) = try register.queue.read { db in try Checks.table(db, checks, period, minSeverity: severity, parallel: parallel) }
                 if !showPII { table = table.masked() }
                 summary = counts
                 print(Exporter.text(table), terminator: "")

@@ -178,3 +178,33 @@ final class CoverageDefinitionTests: LinkageCLITestCase {
         XCTAssertEqual(check.stdout.components(separatedBy: "\r\n").filter { $0.contains("no cadre linked") || $0.contains("before the target was met") }.count, bySQL)
     }
 }
+
+/// `linkage check` runs its checks on every core (ParallelReads.stream) and still writes what one
+/// connection running them one by one writes: each check's findings in the checks' order.
+final class ParallelCheckTests: LinkageCLITestCase {
+    func testAllChecksTogetherWriteEachChecksFindingsInOrder() throws {
+        XCTAssertEqual(try linkage("sample", "--db", "district.db", "--linked", "partial").exitCode, 0)
+        let checks = ["coverage", "quotas", "visits", "actions", "outcomes", "problems", "staff"]
+        for extra in [[], ["--as-of", "2012-06-30", "--severity", "warning"]] {
+            let all = try linkage(["--db", "district.db", "check", "--year", "2012", "--format", "csv"] + extra)
+            XCTAssertEqual(all.exitCode, 1, "uncovered households are errors: \(all.stderr)")
+            var one = ""
+            var counted = 0
+            for check in checks {
+                let r = try linkage(["--db", "district.db", "check", "--year", "2012", "--format", "csv", "--only", check] + extra)
+                XCTAssertEqual(r.exitCode, check == "coverage" ? 1 : 0, "\(r.stderr)")
+                let lines = r.stdout.components(separatedBy: "\r\n").filter { !$0.isEmpty }
+                counted += lines.count - 1
+                one += lines.dropFirst().map { $0 + "\r\n" }.joined()
+            }
+            XCTAssertGreaterThan(counted, 1_000, "findings from most checks")
+            XCTAssertGreaterThanOrEqual(Set(one.components(separatedBy: "\r\n").compactMap { $0.split(separator: ",").first.map(String.init) }).count, 4,
+                           "most checks find something in a partly linked district")
+            XCTAssertEqual(all.stdout, Check.header + one, "the same findings in the same order as each check alone, one after the other")
+            let summary = all.stderr.components(separatedBy: "\n").first { $0.contains("checked 2012") } ?? ""
+            XCTAssertTrue(summary.contains("(coverage, quotas, visits, actions, outcomes, problems, staff)"), all.stderr)
+        }
+    }
+
+    private enum Check { static let header = "check,severity,subject,area,expected,actual,message,subject_table,subject_id\r\n" }
+}

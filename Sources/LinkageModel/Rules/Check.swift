@@ -137,6 +137,11 @@ public struct CheckSummary: Sendable, Equatable {
         counts[severity, default: 0] += 1
         byCheck[check, default: 0] += 1
     }
+
+    public mutating func add(_ other: CheckSummary) {
+        counts.merge(other.counts, uniquingKeysWith: +)
+        byCheck.merge(other.byCheck, uniquingKeysWith: +)
+    }
 }
 
 public enum Checks {
@@ -157,43 +162,42 @@ public enum Checks {
             return c
         }
     }
-
-    /// Runs `checks` for `period`, handing each finding to `body`; returns the counts.
-    @discardableResult
-    public static func run(_ db: Database, _ checks: [Check], _ period: CheckPeriod, _ body: (Row) throws -> Void) throws -> CheckSummary {
-        for c in checks { try c.requireRules(db, period) }
-        var summary = CheckSummary()
-        for c in checks {
-            try c.run(db, period) { row in
-                summary.add(check: row["check"], severity: row["severity"])
-                try body(row)
-            }
-        }
-        return summary
-    }
 }
 
 extension Checks {
     /// Runs `checks`, handing each finding at `minSeverity` or worse to `body` as a row of
     /// ``Check/columns`` while it is read; returns the counts of all of them (the exit code of
-    /// `linkage check` looks at every error).
+    /// `linkage check` looks at every error). With `parallel`, the checks run on several
+    /// connections at once and their findings still come in the checks' order (``ParallelReads/stream(_:_:each:)``).
     @discardableResult
     public static func findings(_ db: Database, _ checks: [Check], _ period: CheckPeriod, minSeverity: String = "info",
-                                _ body: ([SQLValue]) throws -> Void) throws -> CheckSummary {
+                                parallel: ParallelReads? = nil, _ body: ([SQLValue]) throws -> Void) throws -> CheckSummary {
         guard let floor = Check.severities.firstIndex(of: minSeverity) else {
             throw QueryError("unknown severity '\(minSeverity)'; the severities are \(Check.severities.joined(separator: ", "))")
         }
-        return try run(db, checks, period) { row in
-            guard let rank = Check.severities.firstIndex(of: row["severity"]), rank <= floor else { return }
-            try body((0..<Check.columns.count).map { SQLValue(row[$0] as DatabaseValue) })
+        for c in checks { try c.requireRules(db, period) }
+        let jobs = checks.map { check in
+            { (db: Database, sink: ParallelReads.RowSink) throws -> CheckSummary in
+                var summary = CheckSummary()
+                try check.run(db, period) { row in
+                    let severity: String = row["severity"]
+                    summary.add(check: row["check"], severity: severity)
+                    guard let rank = Check.severities.firstIndex(of: severity), rank <= floor else { return }
+                    try sink((0..<Check.columns.count).map { SQLValue(row[$0] as DatabaseValue) })
+                }
+                return summary
+            }
         }
+        let parts = try parallel.map { try $0.stream(db, jobs, each: body) } ?? jobs.map { try $0(db, body) }
+        return parts.reduce(into: CheckSummary()) { $0.add($1) }
     }
 
     /// The findings as a table, for the formats that need every row before writing (XLSX,
     /// Markdown, an aligned table).
-    public static func table(_ db: Database, _ checks: [Check], _ period: CheckPeriod, minSeverity: String = "info") throws -> (ExportTable, CheckSummary) {
+    public static func table(_ db: Database, _ checks: [Check], _ period: CheckPeriod, minSeverity: String = "info",
+                             parallel: ParallelReads? = nil) throws -> (ExportTable, CheckSummary) {
         var rows: [[SQLValue]] = []
-        let summary = try findings(db, checks, period, minSeverity: minSeverity) { rows.append($0) }
+        let summary = try findings(db, checks, period, minSeverity: minSeverity, parallel: parallel) { rows.append($0) }
         return (ExportTable(columns: Check.columns, rows: rows), summary)
     }
 }

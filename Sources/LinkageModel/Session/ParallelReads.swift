@@ -26,21 +26,59 @@ public struct ParallelReads: Sendable {
     /// The results of `jobs`, in order. `db` must be in a read transaction (`queue.read`): its
     /// snapshot is the one every job reads.
     public func run<T>(_ db: Database, _ jobs: [(Database) throws -> T]) throws -> [T] {
-        let helpers = min(width, jobs.count) - 1
-        guard helpers > 0, db.isInsideTransaction, sqlite3_txn_state(db.sqliteConnection, nil) != SQLITE_TXN_WRITE else {
-            return try jobs.map { try $0(db) }
-        }
+        let helpers = helpers(db, jobs: jobs.count)
+        guard helpers > 0 else { return try jobs.map { try $0(db) } }
         let state = try ParallelReadState(jobs: jobs, fingerprint: ParallelReads.fingerprint(db))
-        let group = DispatchGroup()
-        for _ in 0..<helpers {
-            let open = self.open
-            DispatchQueue.global().async(group: group) {
-                state.helper(open)
-            }
-        }
+        let open = self.open
+        let group = ParallelReads.start(helpers) { state.helper(open) }
         state.work(on: db)
         group.wait()
         return try state.results()
+    }
+
+    /// Jobs that each hand rows to a sink, run on several connections, their rows handed to
+    /// `each` in the jobs' order, as if one connection ran them one after the other; returns
+    /// each job's result, in order. The first connection runs the job whose turn it is straight
+    /// into `each`; a job run ahead of its turn (on another connection, or on the first while it
+    /// waits) puts its rows aside in a ``RowSpool`` until its turn comes. `db` as for ``run(_:_:)``.
+    public func stream<T>(_ db: Database, _ jobs: [(Database, RowSink) throws -> T], each: RowSink) throws -> [T] {
+        let helpers = helpers(db, jobs: jobs.count)
+        guard helpers > 0 else { return try jobs.map { try $0(db, each) } }
+        let state = try OrderedStreamState(jobs: jobs, fingerprint: ParallelReads.fingerprint(db))
+        let open = self.open
+        let group = ParallelReads.start(helpers) { state.helper(open) }
+        defer { group.wait() }
+        return try state.inOrder(on: db, each)
+    }
+
+    public typealias RowSink = ([SQLValue]) throws -> Void
+
+    /// Runs `body` on a new connection made by `open`, in a read transaction, when that sees the
+    /// state `fingerprint` was taken from; otherwise (or when it cannot be opened) does nothing.
+    static func onSameState(_ open: () throws -> DatabaseQueue, _ fingerprint: String, _ body: (Database) -> Void) {
+        guard let queue = try? open() else { return }
+        defer { try? queue.close() }
+        try? queue.inDatabase { db in
+            try db.execute(sql: "BEGIN DEFERRED")
+            defer { try? db.execute(sql: "ROLLBACK") }
+            guard try ParallelReads.fingerprint(db) == fingerprint else { return }
+            body(db)
+        }
+    }
+
+    /// How many more connections `jobs` jobs may use on `db`: none when `db` is not in a read
+    /// transaction or holds changes of its own that no other connection sees.
+    private func helpers(_ db: Database, jobs: Int) -> Int {
+        let n = min(width, jobs) - 1
+        guard n > 0, db.isInsideTransaction, sqlite3_txn_state(db.sqliteConnection, nil) != SQLITE_TXN_WRITE else { return 0 }
+        return n
+    }
+
+    /// Starts `count` threads running `body`; wait on the group for them.
+    private static func start(_ count: Int, _ body: @escaping @Sendable () -> Void) -> DispatchGroup {
+        let group = DispatchGroup()
+        for _ in 0..<count { DispatchQueue.global().async(group: group, execute: body) }
+        return group
     }
 
     /// What moves with every committed write: the audit log's last change (every table of the
@@ -90,18 +128,127 @@ private final class ParallelReadState<T>: @unchecked Sendable {
     /// On its own connection, when that connection sees what the first one sees; otherwise it
     /// leaves the jobs to the others. A connection that cannot be opened takes no job either.
     func helper(_ open: () throws -> DatabaseQueue) {
-        guard let queue = try? open() else { return }
-        defer { try? queue.close() }
-        try? queue.inDatabase { db in
-            try db.execute(sql: "BEGIN DEFERRED")
-            defer { try? db.execute(sql: "ROLLBACK") }
-            guard try ParallelReads.fingerprint(db) == fingerprint else { return }
-            work(on: db)
-        }
+        ParallelReads.onSameState(open, fingerprint) { work(on: $0) }
     }
 
     func results() throws -> [T] {
         if let failure { throw failure }
         return done.map { $0! }
+    }
+}
+
+/// The jobs of one `ParallelReads.stream`: which are taken, which are done, and the rows of
+/// those done ahead of their turn.
+private final class OrderedStreamState<T>: @unchecked Sendable {
+    private let turn = NSCondition()
+    private let jobs: [(Database, ParallelReads.RowSink) throws -> T]
+    private let fingerprint: String
+    private var taken: [Bool]
+    private var finished: [Bool]
+    private var spools: [RowSpool?]
+    private var results: [T?]
+    private var failure: Error?
+    /// The connections running jobs, to interrupt when one fails.
+    private var running: [OpaquePointer] = []
+
+    init(jobs: [(Database, ParallelReads.RowSink) throws -> T], fingerprint: String) {
+        self.jobs = jobs
+        self.fingerprint = fingerprint
+        taken = Array(repeating: false, count: jobs.count)
+        finished = taken
+        spools = Array(repeating: nil, count: jobs.count)
+        results = Array(repeating: nil, count: jobs.count)
+    }
+
+    /// The first job not yet taken after `from`, now taken; nil when none is left or one failed.
+    private func take(after from: Int = -1) -> Int? {
+        guard failure == nil, let i = taken.indices.first(where: { $0 > from && !taken[$0] }) else { return nil }
+        taken[i] = true
+        return i
+    }
+
+    /// Runs job `i` on `db`, its rows into a spool of its own. Called without the lock held.
+    private func ahead(_ i: Int, on db: Database) {
+        do {
+            let spool = try RowSpool()
+            let result = try jobs[i](db) { try spool.append($0) }
+            turn.lock(); spools[i] = spool; results[i] = result
+        } catch {
+            turn.lock(); fail(error)
+        }
+        finished[i] = true
+        turn.broadcast()
+        turn.unlock()
+    }
+
+    /// Records the first failure and stops the helpers' statements. Called with the lock held.
+    private func fail(_ error: Error) {
+        guard failure == nil else { return }
+        failure = error
+        for connection in running { sqlite3_interrupt(connection) }
+    }
+
+    /// On its own connection, when it sees what the first one sees: takes jobs until none is left.
+    func helper(_ open: () throws -> DatabaseQueue) {
+        ParallelReads.onSameState(open, fingerprint) { db in
+            turn.lock()
+            running.append(db.sqliteConnection!)
+            while let i = take() {
+                turn.unlock()
+                ahead(i, on: db)
+                turn.lock()
+            }
+            running.removeAll { $0 == db.sqliteConnection }
+            turn.unlock()
+        }
+    }
+
+    /// The first connection: each job in its turn, run here into `each` when no one has taken
+    /// it, or its spool read back once it is done; while the job whose turn it is runs
+    /// elsewhere, it runs a later one ahead.
+    func inOrder(on db: Database, _ each: ParallelReads.RowSink) throws -> [T] {
+        turn.lock(); running.append(db.sqliteConnection!); turn.unlock()
+        defer { turn.lock(); running.removeAll { $0 == db.sqliteConnection }; turn.unlock() }
+        /// The first failure, which stopped the rest (an interrupted statement's error is not it).
+        func failed(_ error: Error) -> Error {
+            turn.lock(); defer { turn.unlock() }
+            fail(error)
+            return failure!
+        }
+        for i in jobs.indices {
+            turn.lock()
+            while true {
+                if let failure { turn.unlock(); throw failure }
+                if !taken[i] {
+                    taken[i] = true
+                    turn.unlock()
+                    do {
+                        let result = try jobs[i](db, each)
+                        turn.lock(); results[i] = result; turn.unlock()
+                    } catch {
+                        throw failed(error)
+                    }
+                    break
+                }
+                if finished[i] {
+                    let spool = spools[i]!
+                    spools[i] = nil
+                    turn.unlock()
+                    do { try spool.replay(each) } catch {
+                        throw failed(error)
+                    }
+                    break
+                }
+                if let j = take(after: i) {
+                    turn.unlock()
+                    ahead(j, on: db)
+                    turn.lock()
+                    continue
+                }
+                turn.wait()
+            }
+        }
+        turn.lock(); defer { turn.unlock() }
+        return results.map { $0! }
     }
 }

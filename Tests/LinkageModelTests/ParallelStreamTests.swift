@@ -1,0 +1,104 @@
+import Foundation
+import GRDB
+import XCTest
+@testable import LinkageModel
+
+/// Jobs that hand rows on, run on several connections (``ParallelReads/stream(_:_:each:)``, what
+/// `linkage check` runs its checks with): the rows come in the jobs' order whoever ran them, a
+/// job's failure is the stream's, and rows run ahead wait in a ``RowSpool`` on disk.
+final class ParallelStreamTests: XCTestCase {
+    private var f: SchemaFixture!
+
+    override func setUpWithError() throws {
+        f = try SchemaFixture()
+        try f.seed()
+    }
+
+    override func tearDownWithError() throws { f = nil }
+
+    private var parallel: ParallelReads { ParallelReads(width: 2, open: f.register.parallelReads.open) }
+
+    /// Job `i` yields rows (i, 0 …) from SQL, after a pause long enough for the second connection
+    /// to take a job; it returns the connection it ran on.
+    private func jobs(_ count: Int, rows: Int) -> [(Database, ParallelReads.RowSink) throws -> Int] {
+        (0..<count).map { i in { db, sink in
+            usleep(UInt32(20_000 * (count - i)))
+            let cursor = try Row.fetchCursor(db, sql: """
+                WITH RECURSIVE n(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM n WHERE k + 1 < ?)
+                SELECT ?, k, 'job ' || ? || ' row ' || k, k / 7.0 FROM n
+                """, arguments: [rows, i, i])
+            while let row = try cursor.next() { try sink((0..<4).map { SQLValue(row[$0] as DatabaseValue) }) }
+            return Int(bitPattern: db.sqliteConnection)
+        } }
+    }
+
+    func testRowsComeInTheJobsOrderFromEveryConnection() throws {
+        let jobs = jobs(6, rows: 3_000)
+        var streamed: [[SQLValue]] = [], alone: [[SQLValue]] = []
+        let (connections, first) = try f.register.queue.read { db in
+            let connections = try parallel.stream(db, jobs) { streamed.append($0) }
+            for job in jobs { _ = try job(db) { alone.append($0) } }
+            return (connections, Int(bitPattern: db.sqliteConnection))
+        }
+        XCTAssertEqual(Set(connections).count, 2, "two connections ran jobs")
+        XCTAssertTrue(connections.contains(first))
+        XCTAssertEqual(streamed.count, 18_000)
+        XCTAssertEqual(streamed, alone, "the same rows in the same order as one connection running the jobs one by one")
+    }
+
+    func testInAWriteTransactionEveryJobRunsOnTheFirstConnection() throws {
+        let jobs = jobs(3, rows: 10)
+        var streamed: [[SQLValue]] = []
+        let (connections, first) = try f.register.queue.write { db in
+            try db.execute(sql: "UPDATE household SET income = income")
+            return (try parallel.stream(db, jobs) { streamed.append($0) }, Int(bitPattern: db.sqliteConnection))
+        }
+        XCTAssertEqual(Set(connections), [first], "no other connection sees this transaction's changes")
+        XCTAssertEqual(streamed.map { $0[0] }, (0..<3).flatMap { i in Array(repeating: SQLValue.integer(Int64(i)), count: 10) })
+    }
+
+    struct Refused: Error, Equatable { let job: Int }
+
+    func testAFailingJobIsTheStreamsFailureAndStopsTheRest() throws {
+        var jobs = jobs(5, rows: 100)
+        jobs[3] = { _, _ in throw Refused(job: 3) }
+        // a job that would run for minutes unless interrupted
+        jobs[4] = { db, _ in
+            _ = try Int.fetchOne(db, sql: "WITH RECURSIVE n(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM n) SELECT count(*) FROM n")
+            return 0
+        }
+        var seen = 0
+        let started = Date()
+        XCTAssertThrowsError(try f.register.queue.read { db in try parallel.stream(db, jobs) { _ in seen += 1 } }) { error in
+            XCTAssertEqual(error as? Refused, Refused(job: 3))
+        }
+        XCTAssertLessThanOrEqual(seen, 300, "no row of a job after the failed one")
+        XCTAssertLessThan(Date().timeIntervalSince(started), 60, "the endless job was interrupted")
+    }
+
+    func testAFailingConsumerStopsTheStream() throws {
+        struct Full: Error {}
+        XCTAssertThrowsError(try f.register.queue.read { db in
+            try parallel.stream(db, jobs(4, rows: 50)) { row in if row[0] == .integer(1) { throw Full() } }
+        }) { XCTAssertTrue($0 is Full) }
+    }
+
+    func testASpoolGivesBackEveryValueInOrderAcrossItsChunks() throws {
+        let spool = try RowSpool()
+        let long = String(repeating: "联村联户", count: 200_000) // 2.4 MB: longer than a chunk
+        var rows: [[SQLValue]] = []
+        for i in 0..<30_000 {
+            var row: [SQLValue] = [.integer(Int64(i) * (i % 2 == 0 ? 1 : -1_000_000_007)), .real(Double(i) / 3), .text("户主\(i)"), .null]
+            if i % 9_999 == 0 { row.append(.text(long)) }
+            if i % 5_000 == 1 { row += [.blob([0, 1, 255, UInt8(i % 256)]), .text(""), .integer(.min), .real(-0.0)] }
+            rows.append(row)
+            try spool.append(row)
+        }
+        var back: [[SQLValue]] = []
+        try spool.replay { back.append($0) }
+        XCTAssertEqual(spool.count, rows.count)
+        XCTAssertEqual(back, rows)
+        let files = try FileManager.default.contentsOfDirectory(atPath: FileManager.default.temporaryDirectory.path)
+        XCTAssertFalse(files.contains { $0.hasPrefix("linkage-spool.") }, "the spool's file is unlinked as soon as it is made")
+    }
+}
