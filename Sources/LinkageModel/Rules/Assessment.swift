@@ -44,16 +44,17 @@ public enum Assessment {
 
     /// One line per eligible cadre with a role and per unit with something to score, units
     /// first, each kind best first (then by id).
-    public static func lines(_ db: Database, _ period: CheckPeriod, visits: VisitTally? = nil, parallel: ParallelReads? = nil) throws -> [Line] {
+    public static func lines(_ db: Database, _ period: CheckPeriod, visits: (() throws -> VisitTally)? = nil, parallel: ParallelReads? = nil) throws -> [Line] {
         var out: [Line] = []
         try score(db, period, visits: visits, parallel: parallel) { out.append($0) }
         return out
     }
 
     /// ``lines(_:_:visits:parallel:)`` handed to `each` one by one, so a province's are not all
-    /// kept. `visits` is the visits measure summed over the whole register (``VisitTally``), read
-    /// here when not given; the other inputs are three scans that `parallel` runs at once.
-    public static func score(_ db: Database, _ period: CheckPeriod, visits: VisitTally? = nil, parallel: ParallelReads? = nil,
+    /// kept. `visits` gives the visits measure summed over the whole register (``VisitTally``),
+    /// asked for after the other scans (another report may still be reading it); without it, the
+    /// measure is read here. The other inputs are three scans that `parallel` runs at once.
+    public static func score(_ db: Database, _ period: CheckPeriod, visits: (() throws -> VisitTally)? = nil, parallel: ParallelReads? = nil,
                              each: (Line) throws -> Void) throws {
         let w = try rules(db, period)
         /// Numerators and denominators, so that a unit adds up its cadres' and its own.
@@ -111,7 +112,7 @@ public enum Assessment {
             case .visits(let t): tallies.append(t)
             }
         }
-        let tally = visits ?? VisitTally.merged(tallies)
+        let tally = try visits?() ?? VisitTally.merged(tallies)
         func add(_ a: Double?, _ b: Double?) -> Double? { b.map { (a ?? 0) + $0 } ?? a }
         var unitCounts: [Int64: Counts] = [:]
         for i in cadres.indices {

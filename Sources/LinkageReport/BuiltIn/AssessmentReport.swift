@@ -38,7 +38,7 @@ extension BuiltInReports {
         var kinds = ["unit": Kind(), "cadre": Kind()]
         // Alone, the assessment reads the visits measure beside its other scans; within the
         // overview (no connections of its own) it shares the visits report's tally.
-        try Assessment.score(c.db, c.period, visits: c.parallel == nil ? c.visitTally(area: nil) : nil, parallel: c.parallel) { r in
+        try Assessment.score(c.db, c.period, visits: c.parallel == nil ? { try c.visitTally(area: nil) } : nil, parallel: c.parallel) { r in
             if let only = c.area?.id, r.unitArea != only { return }
             var k = kinds[r.kind]!
             k.scored += 1

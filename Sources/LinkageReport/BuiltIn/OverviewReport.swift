@@ -7,8 +7,9 @@ extension BuiltInReports {
     /// two of them read (the visits measure) is read once.
     static func overview(_ c: ReportContext) throws -> Report {
         let entries = all.filter { $0.name != "overview" }
-        // Longest first, the visits measure's readers before the assessment that waits for it.
-        let first = ["visits", "coverage", "assessment"]
+        // Longest first: the visits report's measure and the assessment's own scans at once; the
+        // assessment asks for the measure (read once, shared) only when its scans are done.
+        let first = ["visits", "assessment", "coverage"]
         let order = entries.sorted { (first.firstIndex(of: $0.name) ?? first.count) < (first.firstIndex(of: $1.name) ?? first.count) }
         let jobs = order.map { entry in { (db: Database) in try entry.make(c.on(db)) } }
         let made = try c.parallel.map { try $0.run(c.db, jobs) } ?? jobs.map { try $0(c.db) }
