@@ -19,6 +19,10 @@ final class QueryModule {
     private var metatables: [String: Int32] = [:]
     /// The date the domain filters ask about when none is given.
     var asOf: String
+    /// More connections to the register, for read-only work that can run at once (the checks of
+    /// check.all); nil when the engine has none. Work on them falls back to this connection while
+    /// the script's transaction holds changes only it sees.
+    var parallel: ParallelReads?
     /// The last date a relation was asked about, known to be a real day.
     private var checkedDate: String?
     /// How many single records were read by id (relations); tests use it to prove there is no N+1.

@@ -47,7 +47,8 @@ final class ReportModule {
                                                  asOf: try call.optionalString(3) ?? (call.isNil(2) ? self.queries.asOf : nil))
                     let db = self.queries.db
                     let area = try call.optionalString(4).map { try ReportContext.area(db, $0) }
-                    var report = try BuiltInReports.make(name, ReportContext(db: db, period: period, area: area))
+                    // the engine's other connections, when the script has changed nothing yet
+                    var report = try BuiltInReports.make(name, ReportContext(db: db, period: period, area: area, parallel: self.queries.parallel))
                     if !self.showPII { report = ReportModule.masked(report) }
                     return call.returning(ReportModule.lua(report))
                 } catch let e as QueryError {

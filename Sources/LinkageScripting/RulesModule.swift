@@ -23,14 +23,41 @@ final class RulesModule {
                 .dictionary(["name": .string(k.name), "table": .string(k.table), "title": .string(k.title),
                              "keys": .array(k.keys.map { .string($0) }), "values": .array(k.values.map { .string($0) })])
             }),
-            // run(name, year, as_of) --> { finding, ... }, the period's year and day
+            // run(names, year, as_of, severity) --> { finding, ... } of the named checks in their
+            // order, at `severity` or worse; the period's year and day. The checks run at once on
+            // the engine's other connections when the script has changed nothing yet.
             "run": f("run") { [self] call in
-                guard let check = Checks.named(try call.string(1)) else {
-                    throw LuaRuntimeError("unknown check '\(try call.string(1))'; the checks are \(Checks.all.map(\.name).joined(separator: ", "))")
+                let given: [LuaValue]
+                switch try call.table(1) {
+                case .array(let list): given = list
+                case .table(let t) where t.isEmpty: given = []
+                default: throw call.argumentError(1, "a list of checks")
+                }
+                let checks = try given.map { value -> Check in
+                    guard case .string(let name) = value, let check = Checks.named(name) else {
+                        let given: String = if case .string(let s) = value { s } else { value.typeName }
+                        throw LuaRuntimeError("unknown check '\(given)'; the checks are \(Checks.all.map(\.name).joined(separator: ", "))")
+                    }
+                    return check
                 }
                 let period = try self.period(year: try call.optionalInteger(2), asOf: try call.optionalString(3))
-                try check.requireRules(self.queries.db, period)
-                try self.queries.pushList(try check.statement(self.queries.db, period), table: nil, on: call)
+                let L = call.L
+                lua_createtable(L, 0, 0)
+                var n: lua_Integer = 0
+                do {
+                    try Checks.findings(self.queries.db, checks, period, minSeverity: try call.optionalString(4) ?? "info",
+                                        parallel: self.queries.parallel) { row in
+                        lua_createtable(L, 0, Int32(Check.columns.count))
+                        for (name, value) in zip(Check.columns, row) {
+                            call.push(QueryObject.luaValue(value))
+                            lua_setfield(L, -2, name)
+                        }
+                        n += 1
+                        lua_rawseti(L, -2, n)
+                    }
+                } catch let e as QueryError {
+                    throw LuaRuntimeError(e.message)
+                }
                 call.push(.integer(Int64(period.year)))
                 call.push(.string(period.asOf))
                 return 3

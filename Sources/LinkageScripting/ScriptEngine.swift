@@ -22,7 +22,7 @@ public final class ScriptEngine {
     private let statementGuard: StatementGuard
 
     private init(db: Database, connection: OpaquePointer, readOnly: Bool, busyTimeout: Double, showPII: Bool, limits: ScriptLimits,
-                 writes: WritePolicy, safe: Bool) throws {
+                 writes: WritePolicy, safe: Bool, parallel: ParallelReads?) throws {
         self.connection = connection
         self.db = db
         self.readOnly = readOnly
@@ -35,6 +35,7 @@ public final class ScriptEngine {
         database = DatabaseModule(connection: connection, statementGuard: statementGuard)
         try database.install(in: lua)
         queries = try QueryModule(database: database, db: db, L: lua.L)
+        queries.parallel = parallel
         try queries.install(in: lua)
         try AssignModule(queries: queries).install(in: lua) // assign.*: proposals of links
         try ExchangeModule(queries: queries, showPII: showPII, writes: writes, readOnly: readOnly).install(in: lua) // export.* and import.check
@@ -73,7 +74,7 @@ public final class ScriptEngine {
             }
             let engine = try ScriptEngine(db: db, connection: connection, readOnly: register.readOnly, busyTimeout: register.busyTimeout, showPII: showPII,
                                           limits: limits, writes: WritePolicy(databases: try ExportTarget.databaseFiles(db) + [register.path], safe: safe),
-                                          safe: safe)
+                                          safe: safe, parallel: register.parallelReads)
             defer {
                 engine.closeState()
                 if limits.catchInterrupt { LuaState.uninstallInterruptHandler() }

@@ -35,16 +35,8 @@ local finding_mt = { __name = "linkage.finding", __columns = P.columns }
 -- Runs the named checks; findings in check order, each check's own order within.
 local function run(names, opts, fname)
   opts = options(opts, fname)
-  local floor = severities[opts.severity or "info"]
-  local out = {}
-  local year, day
-  for _, name in ipairs(names) do
-    local found
-    found, year, day = call(P.run, name, opts.year, opts.as_of)
-    for _, f in ipairs(found) do
-      if severities[f.severity] <= floor then out[#out + 1] = setmetatable(f, finding_mt) end
-    end
-  end
+  local out, year, day = call(P.run, names, opts.year, opts.as_of, opts.severity)
+  for _, f in ipairs(out) do setmetatable(f, finding_mt) end
   return out, year, day
 end
 
