@@ -22,6 +22,8 @@ struct CheckCommand: ParsableCommand {
 
     @OptionGroup var dates: PeriodOptions
 
+    @OptionGroup var jobs: JobsOption
+
     @Option(name: .long, parsing: .upToNextOption, help: ArgumentHelp("Run only these checks (\(Checks.all.map(\.name).joined(separator: ", "))); commas or spaces.", valueName: "check"))
     var only: [String] = []
 
@@ -65,7 +67,7 @@ struct CheckCommand: ParsableCommand {
         }
         let summary: CheckSummary
         // The checks on every core; their findings still come in the order of `checks`.
-        let parallel = register.parallelReads
+        let parallel = jobs.reads(register)
         do {
             switch format {
             case .csv?, .json?, .markdown?, .xlsx?:

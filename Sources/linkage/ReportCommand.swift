@@ -26,6 +26,8 @@ struct ReportCommand: ParsableCommand {
 
     @OptionGroup var dates: PeriodOptions
 
+    @OptionGroup var jobs: JobsOption
+
     @Option(name: .long, help: ArgumentHelp("Only this township or subdistrict (name or code).", valueName: "area"))
     var area: String?
 
@@ -48,7 +50,7 @@ struct ReportCommand: ParsableCommand {
         do {
             _ = try BuiltInReports.named(name)
             let period = try dates.period()
-            let parallel = register.parallelReads
+            let parallel = jobs.reads(register)
             report = try register.queue.read { db in
                 try BuiltInReports.make(name, ReportContext(db: db, period: period, area: try area.map { try ReportContext.area(db, $0) }, parallel: parallel))
             }

@@ -201,8 +201,18 @@ final class ParallelCheckTests: LinkageCLITestCase {
             XCTAssertGreaterThanOrEqual(Set(one.components(separatedBy: "\r\n").compactMap { $0.split(separator: ",").first.map(String.init) }).count, 4,
                            "most checks find something in a partly linked district")
             XCTAssertEqual(all.stdout, Check.header + one, "the same findings in the same order as each check alone, one after the other")
+            let single = try linkage(["--db", "district.db", "check", "--year", "2012", "--format", "csv", "--jobs", "1"] + extra)
+            XCTAssertEqual(single.stdout, all.stdout, "--jobs 1: one connection, the same findings")
             let summary = all.stderr.components(separatedBy: "\n").first { $0.contains("checked 2012") } ?? ""
             XCTAssertTrue(summary.contains("(coverage, quotas, visits, actions, outcomes, problems, staff)"), all.stderr)
+        }
+    }
+
+    func testJobsMustBeBetweenOneAndSixtyFour() throws {
+        for command in ["check", "report"] {
+            let r = try linkage("--db", "test.db", command, "--jobs", "0")
+            XCTAssertEqual(r.exitCode, 2, "\(r)")
+            XCTAssertTrue(r.stderr.contains("--jobs must be between 1 and 64; got 0"), r.stderr)
         }
     }
 

@@ -75,6 +75,9 @@ final class ReportCommandTests: LinkageCLITestCase {
         XCTAssertEqual(try bytes("a.html"), try bytes("b.html"))
         XCTAssertEqual(try bytes("a.xlsx"), try bytes("b.xlsx"))
         XCTAssertEqual(try bytes("a.md"), try bytes("b.md"))
+        // on one connection (--jobs 1), the same bytes as on every core
+        XCTAssertEqual(try linkage("--db", "d.db", "report", "overview", "--as-of", "2012-06-30", "--jobs", "1", "-o", "c.md").exitCode, 0)
+        XCTAssertEqual(try bytes("c.md"), try bytes("a.md"))
         let html = String(decoding: try bytes("a.html"), as: UTF8.self)
         XCTAssertFalse(html.contains("http://") || html.contains("https://"), "nothing loaded from the network")
 
