@@ -44,4 +44,25 @@ final class HTMLRenderTests: XCTestCase {
         XCTAssertTrue(layout.overflows.contains { $0.hasPrefix("p") }, "\(layout.overflows)")
         XCTAssertEqual(layout.resources, ["http://linkage.invalid/logo.png"], "a fetch is seen even when it fails")
     }
+
+    /// The print probe: a table made cards on paper, and one wider than A4, are seen; the page is
+    /// laid out wider for it, and a table of one short cell is a table that fits.
+    func testThePrintProbeSeesCardsAndWideTablesOnPaper() throws {
+        var chromium = try Chromium.required()
+        defer { chromium.cleanUp() }
+        let page = """
+            <!DOCTYPE html><html><head><meta charset="utf-8"><title>纸</title>
+            <style>@page { size: A4; margin: 14mm 12mm 16mm; } body { margin: 0 } @media print { .cards tr { display: block } }</style></head><body>
+            <div class="table-wrap"><table class="cards"><tbody><tr><td>卡片</td></tr></tbody></table></div>
+            <div class="table-wrap"><table><tbody><tr><td style="min-width:900px">太宽</td></tr></tbody></table></div>
+            <div class="table-wrap"><table><tbody><tr><td>表格</td></tr></tbody></table></div>
+            </body></html>
+            """
+        let pdf = FileManager.default.temporaryDirectory.appendingPathComponent("linkage-print-probe-\(UUID().uuidString).pdf")
+        defer { try? FileManager.default.removeItem(at: pdf) }
+        let print = try chromium.printToPDFMeasured(page, to: pdf, paperWidth: ReportRenderCheck.a4TextWidth)
+        XCTAssertEqual(print.rowDisplays, ["block", "table-row", "table-row"])
+        XCTAssertEqual(print.tooWide, [1])
+        XCTAssertGreaterThan(print.pageWidth, ReportRenderCheck.a4TextWidth)
+    }
 }

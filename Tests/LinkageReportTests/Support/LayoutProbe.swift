@@ -32,6 +32,48 @@ struct PageLayout: Decodable {
     }
 }
 
+/// What `PrintProbe.script` saw of a page as it was printed: how wide Chromium laid it out and how
+/// each table's rows were laid out (`table-row` for a table, `block` for cards).
+struct PrintLayout: Decodable {
+    /// The width in CSS pixels Chromium laid the page out at. That is the paper's width less the
+    /// margins, unless something on the page is wider: then Chromium lays the page out as wide
+    /// as that (up to 1.5 times) and shrinks every page of it to fit the paper.
+    var pageWidth: Int
+    /// Each table's (`.table-wrap > table`) first body row's `display`, in the page's order.
+    var rowDisplays: [String]
+    /// The tables (by index in `rowDisplays`) wider than the paper less the margins, `paperWidth`.
+    var tooWide: [Int]
+}
+
+/// A script put at the end of a page before it is printed: when the print media query comes into
+/// force (the page then laid out for paper, which `beforeprint` is not yet) it measures the tables
+/// and writes the result, JSON of ASCII only, into the document's title, which Chromium writes
+/// into the PDF's `/Title` (read by `RenderedFiles.pdfTitle`): the one way out of a print run
+/// without the debugging protocol.
+enum PrintProbe {
+    static let marker = "linkage-print-probe:"
+    static func script(paperWidth: Int) -> String {
+        """
+        <script>matchMedia('print').addEventListener('change', () => {
+          const r = { pageWidth: document.documentElement.clientWidth, rowDisplays: [], tooWide: [] };
+          document.querySelectorAll('.table-wrap > table').forEach((t, i) => {
+            const row = t.querySelector('tbody tr') || t.querySelector('tr');
+            r.rowDisplays.push(row ? getComputedStyle(row).display : 'none');
+            if (t.getBoundingClientRect().right > \(paperWidth) + 1) r.tooWide.push(i);
+          });
+          document.title = '\(marker)' + JSON.stringify(r);
+        });</script>
+        """
+    }
+
+    /// `html` with the script at the end of its body.
+    static func added(to html: String, paperWidth: Int) -> String {
+        let script = script(paperWidth: paperWidth)
+        guard let end = html.range(of: "</body>", options: .backwards) else { return html + script }
+        return html.replacingCharacters(in: end.lowerBound..<end.lowerBound, with: script)
+    }
+}
+
 /// The script `Chromium.framed(_:width:height:probe:)` puts beside the page's iframe: on load it
 /// measures the page and writes the result (JSON for `PageLayout`) into the outer page, where
 /// `--dump-dom` prints it.

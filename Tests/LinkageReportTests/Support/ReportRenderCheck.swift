@@ -5,7 +5,8 @@ import XCTest
 /// and on a desktop (1280 px), screenshotted at both, and printed to PDF. Fails the calling test
 /// for a page wider than the screen, an element spilling out of its box, a chart that is empty or
 /// whose text leaves it, anything fetched from outside the file, a screenshot of the wrong width,
-/// or a PDF whose pages are not A4. The render tests of the built-in reports call it per report.
+/// or a PDF whose pages are not A4, laid out wider than the paper (so shrunk to fit it) or with a
+/// table printed other than as a table. The render tests of the built-in reports call it per report.
 ///
 /// With `LINKAGE_RENDER_DIR=DIR` the page, its screenshots and the PDF are kept in DIR (NAME.html,
 /// NAME-phone.png, NAME-desktop.png, NAME.pdf) for a person to look at; otherwise they go to a
@@ -15,11 +16,15 @@ struct ReportRenderCheck {
     static let desktopWidth = 1280
     /// A4 in PDF points (210 × 297 mm), as Chromium rounds it.
     static let a4 = (width: 595, height: 842)
+    /// A4's width less report.css's `@page` margins (12 mm each side) in CSS pixels: 186 mm at
+    /// 96 px an inch. A page that Chromium lays out wider for print is shrunk to fit the paper.
+    static let a4TextWidth = 703
 
     struct Outcome {
         var phone: PageLayout
         var desktop: PageLayout
         var pdfPages: [(width: Int, height: Int)]
+        var print: PrintLayout
     }
 
     var chromium: Chromium
@@ -57,13 +62,16 @@ struct ReportRenderCheck {
             XCTAssertEqual(size?.height, screenshotHeight, "\(name): the \(label) screenshot's height", file: file, line: line)
         }
         let pdf = folder.appendingPathComponent("\(name).pdf")
-        try chromium.printToPDF(html, to: pdf)
+        let print = try chromium.printToPDFMeasured(html, to: pdf, paperWidth: Self.a4TextWidth)
         let pages = try RenderedFiles.pdfPageSizes(pdf)
         XCTAssertFalse(pages.isEmpty, "\(name): the PDF has no pages", file: file, line: line)
         for (i, page) in pages.enumerated() where page.width != Self.a4.width || page.height != Self.a4.height {
             XCTFail("\(name): PDF page \(i + 1) is \(page.width) × \(page.height) pt, not A4", file: file, line: line)
         }
-        return Outcome(phone: phone, desktop: desktop, pdfPages: pages)
+        XCTAssertEqual(print.rowDisplays.filter { $0 != "table-row" }, [], "\(name): on paper every table is a table", file: file, line: line)
+        XCTAssertEqual(print.tooWide, [], "\(name): tables wider than A4 (\(Self.a4TextWidth) px)", file: file, line: line)
+        XCTAssertEqual(print.pageWidth, Self.a4TextWidth, "\(name): laid out wider than A4 for print, so shrunk on paper", file: file, line: line)
+        return Outcome(phone: phone, desktop: desktop, pdfPages: pages, print: print)
     }
 
     /// Removes the temporary files (kept ones stay).
