@@ -19,6 +19,21 @@ struct PageLayout: Decodable {
     var bodyFont: String
     /// For each chart with a table, whether the table stands beside it (true) or under it (false).
     var chartsBesideTables: [Bool]
+    /// Every table (`.table-wrap > table`), in the page's order.
+    var tables: [TableLayout]
+
+    struct TableLayout: Decodable {
+        /// Laid out as a card per row (its rows are blocks) rather than as a table.
+        var cards: Bool
+        /// Wider than its box, so the box scrolls sideways.
+        var scrolls: Bool
+        /// Cells whose text is wider than the cell, and (in a box that does not scroll) cells
+        /// that stick out of the box: text a reader cannot see.
+        var clipped: [String]
+        /// For a table that scrolls: whether, scrolled to its right end, its first column is
+        /// still at the box's left edge. Nil for one that does not scroll.
+        var firstColumnStays: Bool?
+    }
 
     /// All that is wrong, one line each; empty when the page lays out cleanly.
     var problems: [String] {
@@ -28,6 +43,10 @@ struct PageLayout: Decodable {
         out += overflows.map { "overflows its box: \($0)" }
         out += outside.map { "outside its parent: \($0)" }
         out += resources.map { "loaded from outside the file: \($0)" }
+        for (i, table) in tables.enumerated() {
+            out += table.clipped.map { "table \(i + 1), text cut off: \($0)" }
+            if table.firstColumnStays == false { out.append("table \(i + 1) scrolls its first column out of view") }
+        }
         return out
     }
 }
@@ -84,7 +103,7 @@ enum LayoutProbe {
       const r = { viewportWidth: w.innerWidth, documentWidth: d.documentElement.scrollWidth,
                   documentHeight: d.documentElement.scrollHeight, svgCount: 0, emptySVGs: [],
                   overflows: [], outside: [], resources: [], bodyFont: w.getComputedStyle(d.body).fontFamily,
-                  chartsBesideTables: [] };
+                  chartsBesideTables: [], tables: [] };
       const name = e => e.tagName.toLowerCase()
         + (typeof e.className === 'string' && e.className.trim() ? '.' + e.className.trim().split(/\s+/).join('.') : '')
         + ' "' + (e.textContent || '').trim().slice(0, 30) + '"';
@@ -112,6 +131,27 @@ enum LayoutProbe {
         if (!c.querySelector('table')) continue;
         const svg = c.querySelector('svg').getBoundingClientRect(), table = c.querySelector('table').getBoundingClientRect();
         r.chartsBesideTables.push(table.left >= svg.right && table.top < svg.bottom);
+      }
+      r.tables = [];
+      for (const t of d.querySelectorAll('.table-wrap > table')) {
+        const wrap = t.parentElement, wb = wrap.getBoundingClientRect();
+        const row = t.querySelector('tbody tr') || t.querySelector('tr');
+        const cards = !!row && w.getComputedStyle(row).display === 'block';
+        const scrolls = wrap.scrollWidth > wrap.clientWidth + 1;
+        const clipped = [];
+        for (const c of t.querySelectorAll('th, td')) {
+          if (w.getComputedStyle(c).display === 'none') continue;
+          if (c.scrollWidth > c.clientWidth + 1) clipped.push(name(c) + ' ' + c.scrollWidth + ' > ' + c.clientWidth);
+          else if (!scrolls && sticksOut(c.getBoundingClientRect(), wb)) clipped.push(name(c) + ' ' + box(c.getBoundingClientRect()) + ' in ' + box(wb));
+        }
+        let firstColumnStays = null;
+        if (scrolls && row) {
+          wrap.scrollLeft = wrap.scrollWidth;
+          const first = row.firstElementChild.getBoundingClientRect(), last = row.lastElementChild.getBoundingClientRect();
+          firstColumnStays = Math.abs(first.left - wb.left) <= 1 && last.right <= wb.right + 1;
+          wrap.scrollLeft = 0;
+        }
+        r.tables.push({ cards, scrolls, clipped, firstColumnStays });
       }
       for (const win of [window, w]) for (const e of win.performance.getEntriesByType('resource')) r.resources.push(e.name);
       const out = document.createElement('script');
