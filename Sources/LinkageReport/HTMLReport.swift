@@ -63,21 +63,38 @@ public enum HTMLReport {
             + (figure.note.map { "<div class=\"note\">\(esc($0))</div>" } ?? "") + "</div>\n"
     }
 
-    /// A table in its scroll box; numbers right-aligned, totals in a `<tfoot>` set apart.
+    /// A table in its scroll box; numbers right-aligned, totals in a `<tfoot>` set apart. A table
+    /// that reads as cards on a phone (`readsAsCards`) has the class `cards`, and each of its cells
+    /// its column's name in `data-label`, which the stylesheet writes beside the value there.
     static func html(_ table: ReportTable) -> String {
         let numeric = table.numericColumns
+        let cards = readsAsCards(numeric)
+        let labels = table.columns.map { cards ? " data-label=\"\(esc($0.name))\"" : "" }
         func row(_ cells: [String], header: Bool = false) -> String {
             "<tr>" + cells.enumerated().map { c, text in
-                (header ? "<th scope=\"col\"" : "<td") + (numeric[c] ? " class=\"num\">" : ">") + esc(text) + (header ? "</th>" : "</td>")
+                (header ? "<th scope=\"col\"" : "<td" + labels[c]) + (numeric[c] ? " class=\"num\">" : ">") + esc(text) + (header ? "</th>" : "</td>")
             }.joined() + "</tr>\n"
         }
-        var out = "<div class=\"table-wrap\">\n<table>\n<thead>\n" + row(table.columns.map(\.name), header: true) + "</thead>\n<tbody>\n"
+        var out = "<div class=\"table-wrap\">\n<table\(cards ? " class=\"cards\"" : "")>\n<thead>\n" + row(table.columns.map(\.name), header: true) + "</thead>\n<tbody>\n"
         out += table.rows.map { row(table.cells($0)) }.joined()
         out += "</tbody>\n"
         if let totals = table.totals { out += "<tfoot>\n" + row(table.cells(totals)) + "</tfoot>\n" }
         out += "</table>\n</div>\n"
         if table.omitted > 0 { out += "<p class=\"omitted\">另有 \(ValueText.text(.integer(Int64(table.omitted)), .integer)) 行未列出。</p>\n" }
         return out
+    }
+
+    /// Whether a table reads better as cards than as a table on a phone: its columns are mostly
+    /// text (at least three, and no fewer than the columns of numbers), like a list of findings
+    /// (subject, area, expected, actual, message) or of problems. Such a table squeezed to 390 px
+    /// wraps every cell to a few characters a line, or scrolls its text out of sight; as cards, each
+    /// row is a box with one line per cell. A table mostly of numbers stays a table, which a phone
+    /// scrolls sideways with its first column held in view.
+    static func readsAsCards(_ table: ReportTable) -> Bool { readsAsCards(table.numericColumns) }
+
+    static func readsAsCards(_ numeric: [Bool]) -> Bool {
+        let text = numeric.filter { !$0 }.count
+        return text >= 3 && text >= numeric.count - text
     }
 
     /// Text split at blank lines.

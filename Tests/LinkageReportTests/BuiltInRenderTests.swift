@@ -15,7 +15,7 @@ final class BuiltInRenderTests: XCTestCase {
         }
         for (name, report) in reports {
             let charts = report.sections.flatMap(\.blocks).filter { if case .chart = $0 { return true } else { return false } }.count
-            let outcome = try check.check(HTMLReport.render(report), name: name)
+            let outcome = try check.check(report, name: name)
             XCTAssertEqual(outcome.desktop.svgCount, charts, "\(name): one drawing per chart")
             XCTAssertEqual(outcome.phone.svgCount, charts, "\(name): one drawing per chart")
         }

@@ -10,7 +10,7 @@ final class HTMLRenderTests: XCTestCase {
         var check = try ReportRenderCheck(chromium: try Chromium.required())
         defer { check.cleanUp() }
         let started = Date()
-        let outcome = try check.check(HTMLReport.render(SampleDocuments.rich()), name: "rich-sample")
+        let outcome = try check.check(SampleDocuments.rich(), name: "rich-sample")
         let seconds = Date().timeIntervalSince(started)
 
         for layout in [outcome.phone, outcome.desktop] { XCTAssertEqual(layout.svgCount, 7) }
@@ -34,6 +34,10 @@ final class HTMLRenderTests: XCTestCase {
             <div style="width:600px">太宽的盒子</div><p style="width:100px;white-space:nowrap">一行很长很长很长很长很长的文字</p>
             <svg width="100" height="40"><rect width="10" height="10"/><text x="60" y="20">超出图表的文字</text></svg>
             <img src="http://linkage.invalid/logo.png" alt="">
+            <div class="table-wrap" style="overflow-x:auto"><table><tbody><tr><td>乡镇</td>
+            <td style="white-space:nowrap">\(String(repeating: "很长的数字列", count: 20))</td></tr></tbody></table></div>
+            <div class="table-wrap"><table style="display:block"><tbody style="display:block"><tr style="display:block">
+            <td style="display:block;white-space:nowrap;overflow:hidden">\(String(repeating: "被截断的文字", count: 20))</td></tr></tbody></table></div>
             </body></html>
             """
         let layout = try chromium.layout(of: bad, width: 390)
@@ -43,5 +47,33 @@ final class HTMLRenderTests: XCTestCase {
         XCTAssertTrue(layout.outside.contains { $0.hasPrefix("svg text") }, "\(layout.outside)")
         XCTAssertTrue(layout.overflows.contains { $0.hasPrefix("p") }, "\(layout.overflows)")
         XCTAssertEqual(layout.resources, ["http://linkage.invalid/logo.png"], "a fetch is seen even when it fails")
+        // A table that scrolls its first column away, and a card whose text is cut off.
+        XCTAssertEqual(layout.tables.map(\.cards), [false, true])
+        XCTAssertEqual(layout.tables.map(\.scrolls), [true, false])
+        XCTAssertEqual(layout.tables[0].firstColumnStays, false)
+        XCTAssertNil(layout.tables[1].firstColumnStays)
+        XCTAssertTrue(layout.tables[1].clipped.contains { $0.hasPrefix("td \"被截断的文字") }, "\(layout.tables[1].clipped)")
+        XCTAssertTrue(layout.problems.contains("table 1 scrolls its first column out of view"), "\(layout.problems)")
+    }
+
+    /// The print probe: a table made cards on paper, and one wider than A4, are seen; the page is
+    /// laid out wider for it, and a table of one short cell is a table that fits.
+    func testThePrintProbeSeesCardsAndWideTablesOnPaper() throws {
+        var chromium = try Chromium.required()
+        defer { chromium.cleanUp() }
+        let page = """
+            <!DOCTYPE html><html><head><meta charset="utf-8"><title>纸</title>
+            <style>@page { size: A4; margin: 14mm 12mm 16mm; } body { margin: 0 } @media print { .cards tr { display: block } }</style></head><body>
+            <div class="table-wrap"><table class="cards"><tbody><tr><td>卡片</td></tr></tbody></table></div>
+            <div class="table-wrap"><table><tbody><tr><td style="min-width:900px">太宽</td></tr></tbody></table></div>
+            <div class="table-wrap"><table><tbody><tr><td>表格</td></tr></tbody></table></div>
+            </body></html>
+            """
+        let pdf = FileManager.default.temporaryDirectory.appendingPathComponent("linkage-print-probe-\(UUID().uuidString).pdf")
+        defer { try? FileManager.default.removeItem(at: pdf) }
+        let print = try chromium.printToPDFMeasured(page, to: pdf, paperWidth: ReportRenderCheck.a4TextWidth)
+        XCTAssertEqual(print.rowDisplays, ["block", "table-row", "table-row"])
+        XCTAssertEqual(print.tooWide, [1])
+        XCTAssertGreaterThan(print.pageWidth, ReportRenderCheck.a4TextWidth)
     }
 }

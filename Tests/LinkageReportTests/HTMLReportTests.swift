@@ -37,6 +37,54 @@ final class HTMLReportTests: XCTestCase {
         XCTAssertEqual(MarkupEscape.escaped("a\u{1}b\tc\u{1B}"), "ab\tc")
     }
 
+    /// A table mostly of text is marked to read as cards on a phone: the class on the table and
+    /// each cell's column name in `data-label`, escaped like any text; its header row stays, for
+    /// the desktop and paper, and a table mostly of numbers has neither.
+    func testATableOfTextCarriesItsColumnNamesForCards() {
+        // 编号 is text here (its totals cell is), so four of the five columns are.
+        let findings = ReportTable(columns: [ReportColumn("编号"), ReportColumn("subject", format: .text), ReportColumn("\"area\" <乡镇>", format: .text),
+                                             ReportColumn("天数", format: .integer), ReportColumn("message", format: .text)],
+                                   rows: [[.integer(200), .text("户 620502198001011234"), .text("平南镇"), .integer(132), .null]],
+                                   totals: [.text("合计"), .null, .null, .integer(132), .null])
+        XCTAssertEqual(HTMLReport.html(findings), """
+            <div class="table-wrap">
+            <table class="cards">
+            <thead>
+            <tr><th scope="col">编号</th><th scope="col">subject</th><th scope="col">&quot;area&quot; &lt;乡镇&gt;</th><th scope="col" class="num">天数</th><th scope="col">message</th></tr>
+            </thead>
+            <tbody>
+            <tr><td data-label="编号">200</td><td data-label="subject">户 620502198001011234</td><td data-label="&quot;area&quot; &lt;乡镇&gt;">平南镇</td><td data-label="天数" class="num">132</td><td data-label="message"></td></tr>
+            </tbody>
+            <tfoot>
+            <tr><td data-label="编号">合计</td><td data-label="subject"></td><td data-label="&quot;area&quot; &lt;乡镇&gt;"></td><td data-label="天数" class="num">132</td><td data-label="message"></td></tr>
+            </tfoot>
+            </table>
+            </div>
+
+            """)
+        // The rich sample: its findings are cards, its 200 villages (three columns of text, five of
+        // numbers), the wide table and the charts' numbers are tables.
+        let html = HTMLReport.render(SampleDocuments.rich())
+        XCTAssertEqual(html.components(separatedBy: "<table class=\"cards\">").count - 1, 1)
+        XCTAssertEqual(html.components(separatedBy: "<td data-label=\"message\">").count - 1, 60)
+        XCTAssertEqual(html.components(separatedBy: "data-label=").count - 1, 60 * 5)
+    }
+
+    /// Cards for at least three columns of text that are no fewer than the columns of numbers.
+    func testWhichTablesReadAsCards() {
+        func table(_ kinds: String) -> ReportTable {
+            ReportTable(columns: kinds.map { ReportColumn(String($0), format: $0 == "t" ? .text : .integer) }, rows: [])
+        }
+        for (kinds, cards) in [("ttt", true), ("tnttt", true), ("ntntnt", true), ("tttnnnn", false), ("tt", false), ("tn", false),
+                               ("n", false), ("", false), ("ttnnnnnnnnn", false)] {
+            XCTAssertEqual(HTMLReport.readsAsCards(table(kinds)), cards, kinds)
+        }
+        // A column formatted automatically counts as numbers when its values are numbers.
+        let auto = ReportTable(columns: ["a", "b", "c", "d"].map { ReportColumn($0) },
+                               rows: [[.text("x"), .text("y"), .integer(1), .real(2)]])
+        XCTAssertFalse(HTMLReport.readsAsCards(auto))
+    }
+
     func testTheSameDocumentGivesTheSameBytes() {
         XCTAssertEqual(HTMLReport.render(SampleDocuments.rich()), HTMLReport.render(SampleDocuments.rich()))
     }

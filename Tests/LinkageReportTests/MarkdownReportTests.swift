@@ -66,9 +66,9 @@ final class MarkdownReportTests: XCTestCase {
     func testTheRichSampleHasEveryTableRowAndNoRawPipe() {
         let md = MarkdownReport.render(SampleDocuments.rich())
         // 200 rows + header + rule + totals, each chart's rows (40, 40, 5; then 0, 1, 2, 36) with its
-        // two header lines, the wide table's 6 rows and the empty table's header.
+        // two header lines, the 60 findings, the wide table's 6 rows and the empty table's header.
         let tableLines = md.split(separator: "\n").filter { $0.hasPrefix("|") }
-        XCTAssertEqual(tableLines.count, 203 + 42 + 42 + 7 + 3 + 4 + 38 + 8 + 2)
+        XCTAssertEqual(tableLines.count, 203 + 42 + 42 + 7 + 62 + 3 + 4 + 38 + 8 + 2)
         XCTAssertTrue(md.contains("**没有乡镇的图**\n\n无数据\n\n"), "a chart of no category has no table")
         XCTAssertTrue(md.contains("**各乡镇特困户与已联系户（户）**"))
         XCTAssertTrue(md.contains("\\<script>"), "an HTML tag in text is shown, not run")

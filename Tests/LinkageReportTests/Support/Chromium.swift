@@ -66,6 +66,17 @@ struct Chromium {
         guard FileManager.default.fileExists(atPath: pdf.path) else { throw ChromiumError.noOutput("PDF", pdf.path) }
     }
 
+    /// The page printed to PDF as `printToPDF` does, with `PrintProbe.script` added: how it was
+    /// laid out on paper `paperWidth` CSS pixels wide (less the margins). The PDF's title is then
+    /// the probe's result.
+    mutating func printToPDFMeasured(_ html: String, to pdf: URL, paperWidth: Int) throws -> PrintLayout {
+        try printToPDF(PrintProbe.added(to: html, paperWidth: paperWidth), to: pdf)
+        guard let title = try RenderedFiles.pdfTitle(pdf), title.hasPrefix(PrintProbe.marker) else {
+            throw ChromiumError.noOutput("print measure", "the PDF's title is \(String(describing: try RenderedFiles.pdfTitle(pdf)))")
+        }
+        return try JSONDecoder().decode(PrintLayout.self, from: Data(title.dropFirst(PrintProbe.marker.count).utf8))
+    }
+
     /// The page laid out `width` CSS pixels wide, measured by `LayoutProbe.script`.
     mutating func layout(of html: String, width: Int) throws -> PageLayout {
         let page = try scratchFile(Chromium.framed(html, width: width, height: 900, probe: true), "probe-page.html")

@@ -12,6 +12,19 @@ enum RenderedFiles {
         return (int(16), int(20))
     }
 
+    /// The document's title as Chromium writes it into a PDF (`/Title (…)`, a literal string with
+    /// `\`, `(` and `)` escaped by a backslash), or nil when there is none or it is not ASCII
+    /// (then Chromium writes it as UTF-16 hex).
+    static func pdfTitle(_ url: URL) throws -> String? {
+        let text = String(decoding: try Data(contentsOf: url), as: Unicode.ASCII.self)
+        guard let start = text.range(of: "/Title (") else { return nil }
+        var out = "", escaped = false
+        for c in text[start.upperBound...] {
+            if escaped { out.append(c); escaped = false } else if c == "\\" { escaped = true } else if c == ")" { return out } else { out.append(c) }
+        }
+        return nil
+    }
+
     /// The size in points of each page of a PDF as Chromium writes it (each page object's
     /// `/MediaBox [0 0 w h]` stands in the file uncompressed), rounded to whole points.
     static func pdfPageSizes(_ url: URL) throws -> [(width: Int, height: Int)] {

@@ -76,11 +76,31 @@ enum SampleDocuments {
                                                 .real(Double(total.c) / Double(total.h)), .null, .null, .null],
                                        omitted: 14)),
                 ]),
+                ReportSection(title: "核查发现", sheetName: "发现", blocks: [.table(findings(60))]),
                 edgeCases(),
             ],
             notes: ["覆盖率 = 已联系户 ÷ 特困户；一户有一名以上联系干部即为已联系。",
                     "走访标准：干部每年至少 2 次、合计不少于 7 天（见 docs/rules.md）。",
                     "数据为生成的样例，不是真实登记。<b>不加粗</b>"])
+    }
+
+    /// A list of findings as the checks give them, five columns of text (subject, area, expected,
+    /// actual, message), as a phone reads cards: long Chinese names, resident IDs and an unbroken
+    /// code longer than a phone is wide, some cells empty.
+    static func findings(_ count: Int) -> ReportTable {
+        let towns = townships(40)
+        let messages = ["没有联系干部：该户在当日没有在任的联系干部，也未达标脱钩，请所在乡镇在 30 日内指定联系干部。",
+                        "联系干部已调离（接替未办理），原联系关系已于 2012-05-31 结束。",
+                        "走访不足",
+                        "link:household/620502001001001-0042→cadre/620502198001011234-unit/620502-00017-district-department"]
+        return ReportTable(title: "未覆盖 (the coverage check's findings)",
+                           columns: ["subject", "area", "expected", "actual", "message"].map { ReportColumn($0, format: .text) },
+                           rows: (0..<count).map { i in
+                               [.text("户 6205021980\(String(format: "%08d", i * 7919 % 100_000_000)) 王某\(i + 1)"),
+                                .text(towns[(i * 3) % towns.count] + " · 第\(i + 1)村"),
+                                i % 4 == 2 ? .null : .text("≥ 1 名联系干部"), .text(i % 5 == 0 ? "0 名（2012-06-30）" : "0"),
+                                .text(messages[i % messages.count])]
+                           }, omitted: 7)
     }
 
     /// A section of what is easy to get wrong: charts with no category, one category, only zeros,
