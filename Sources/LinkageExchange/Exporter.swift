@@ -110,7 +110,7 @@ public enum Exporter {
     }
 
     /// A Markdown (GitHub) table; numeric columns aligned right (decided on the first
-    /// `RowWriter.markdownWindow` rows), `|` escaped, line breaks as <br>.
+    /// `RowWriter.alignmentWindow` rows), `|` escaped, line breaks as <br>.
     public static func markdown(_ table: ExportTable) -> String {
         String(decoding: whole(table, .markdown), as: UTF8.self)
     }
@@ -160,16 +160,6 @@ extension Exporter {
     /// An aligned plain-text table for a terminal: columns padded by display width (Chinese
     /// characters count two), cells cut at `maxCell` columns with "…".
     public static func text(_ table: ExportTable, maxCell: Int = 60) -> String {
-        let cells = table.rows.map { $0.map { v -> String in
-            let s = text(v).replacingOccurrences(of: "\n", with: " ")
-            return s.truncated(to: maxCell)
-        } }
-        let widths = table.columns.indices.map { i in max(table.columns[i].displayWidth, cells.map { $0[i].displayWidth }.max() ?? 0) }
-        func line(_ row: [String]) -> String {
-            var s = zip(row, widths).map { $0.padded(to: $1) }.joined(separator: "  ")
-            while s.hasSuffix(" ") { s.removeLast() }
-            return s
-        }
-        return ([line(table.columns), line(widths.map { String(repeating: "-", count: $0) })] + cells.map(line)).joined(separator: "\n") + "\n"
+        String(decoding: whole(table, .text(maxCell: maxCell, window: .max)), as: UTF8.self)
     }
 }

@@ -3,17 +3,20 @@ import LinkageModel
 
 /// Writes rows as they are read, as CSV, JSON or Markdown, to a sink in 64 KB pieces: an export
 /// holds one row at a time, whatever the row count (Markdown: at most its first
-/// ``markdownWindow`` rows, to align its number columns). `Exporter.csv`, `.json` and `.markdown`
+/// ``alignmentWindow`` rows, to align its number columns). `Exporter.csv`, `.json` and `.markdown`
 /// write whole tables through it, so streaming and whole-table output are the same bytes.
 ///
 /// Cells are written as bytes: a row straight from SQLite (``write(raw:)``) makes no Swift value
 /// at all, which is what keeps a province's export near the sqlite3 shell's speed.
 public final class RowWriter: RowSink {
-    public enum Format: Sendable { case csv(bom: Bool, rawCells: Bool), json, markdown }
+    /// `text`: columns aligned for a terminal, padded by display width (a Chinese character takes
+    /// two), cells cut at `maxCell` columns with "…"; the widths are those of the first `window`
+    /// rows (later cells wider than their column are cut to it).
+    public enum Format: Sendable { case csv(bom: Bool, rawCells: Bool), json, markdown, text(maxCell: Int, window: Int) }
 
-    /// Markdown aligns a column right when it holds numbers only; that is decided on the first
-    /// this many rows (all of a smaller table), which are held until then.
-    public static let markdownWindow = 1_000
+    /// Markdown aligns a column right when it holds numbers only, and a text table sizes its
+    /// columns; each decides on the first this many rows (all of a smaller table), held until then.
+    public static let alignmentWindow = 1_000
 
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
@@ -23,8 +26,10 @@ public final class RowWriter: RowSink {
     private let mask: Bool
     private var buffer: [UInt8] = []
     public private(set) var rows = 0
-    /// Markdown: the rows held until the alignment is decided (nil once it is).
+    /// Markdown and text: the rows held until the alignment is decided (nil once it is).
     private var held: [[SQLValue]]? = []
+    /// Text: the width of each column, once decided.
+    private var widths: [Int] = []
 
     /// `mask`: resident IDs and mobile numbers in text masked (Privacy.mask), as linkage prints them.
     public init(_ format: Format, columns: [String], mask: Bool = false, sink: @escaping (Data) throws -> Void) {
@@ -72,9 +77,17 @@ public final class RowWriter: RowSink {
             let row = mask ? row.map(Privacy.mask) : row
             if held != nil {
                 held!.append(row)
-                if held!.count >= RowWriter.markdownWindow { startMarkdown() }
+                if held!.count >= RowWriter.alignmentWindow { startMarkdown() }
             } else {
                 appendMarkdown(row)
+            }
+        case .text(let maxCell, let window):
+            let row = (mask ? row.map(Privacy.mask) : row).map { SQLValue.text(RowWriter.terminalCell($0, maxCell)) }
+            if held != nil {
+                held!.append(row)
+                if held!.count >= window { startText() }
+            } else {
+                appendText(row)
             }
         }
         rows += 1
@@ -113,6 +126,7 @@ public final class RowWriter: RowSink {
         switch format {
         case .json: buffer += Array((rows == 0 ? "[]\n" : "\n]\n").utf8)
         case .markdown: if held != nil { startMarkdown() }
+        case .text: if held != nil { startText() }
         case .csv: break
         }
         try flush()
@@ -220,5 +234,47 @@ public final class RowWriter: RowSink {
 
     private func appendMarkdown(_ row: [SQLValue]) {
         buffer += Array(("| " + row.map { Exporter.markdownCell(Exporter.text($0)) }.joined(separator: " | ") + " |\n").utf8)
+    }
+
+    /// A cell as the text table shows it: line breaks as spaces, cut at `maxCell` columns.
+    private static func terminalCell(_ v: SQLValue, _ maxCell: Int) -> String {
+        var s = Exporter.text(v)
+        if s.utf8.contains(where: { $0 == 10 || $0 == 13 }) {
+            s = s.replacingOccurrences(of: "\r\n", with: " ").replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\r", with: " ")
+        }
+        return s.displayWidth > maxCell ? s.truncated(to: maxCell) : s
+    }
+
+    /// Decides the widths on the held rows (and the header), writes the header, its rule and
+    /// them, and streams from here.
+    private func startText() {
+        let rows = held ?? []
+        held = nil
+        widths = columns.map(\.displayWidth)
+        for row in rows {
+            for (i, cell) in row.enumerated() where i < widths.count {
+                if case .text(let t) = cell { widths[i] = max(widths[i], t.displayWidth) }
+            }
+        }
+        appendText(columns.map { .text($0) })
+        appendText(widths.map { .text(String(repeating: "-", count: $0)) })
+        for row in rows { appendText(row) }
+    }
+
+    /// One line of the text table: each cell padded (or cut) to its column, two spaces between,
+    /// none at the end.
+    private func appendText(_ row: [SQLValue]) {
+        let start = buffer.count
+        for (i, cell) in row.enumerated() {
+            guard case .text(var t) = cell else { continue }
+            let width = i < widths.count ? widths[i] : 0
+            var w = t.displayWidth
+            if w > width { t = t.truncated(to: width); w = t.displayWidth }
+            if i > 0 { put("  ") }
+            t.withUTF8 { buffer.append(contentsOf: $0) }
+            if i < row.count - 1 { buffer.append(contentsOf: repeatElement(0x20, count: width - w)) }
+        }
+        while buffer.count > start, buffer.last == 0x20 { buffer.removeLast() }
+        buffer.append(0x0A)
     }
 }

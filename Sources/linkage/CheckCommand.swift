@@ -79,11 +79,13 @@ struct CheckCommand: ParsableCommand {
                     return summary
                 }
             case nil:
-                // The aligned table for the terminal: its column widths need every row.
-                var (table, counts) = try register.queue.read { db in try Checks.table(db, checks, period, minSeverity: severity, parallel: parallel) }
-                if !showPII { table = table.masked() }
-                summary = counts
-                print(Exporter.text(table), terminator: "")
+                // The aligned table for the terminal, sized on its first rows, then streamed: a
+                // province's half a million findings are not held to size it.
+                let writer = RowWriter(.text(maxCell: 60, window: RowWriter.alignmentWindow), columns: Check.columns, mask: !showPII, to: .standardOutput)
+                summary = try register.queue.read { db in
+                    try Checks.findings(db, checks, period, minSeverity: severity, parallel: parallel) { try writer.write($0) }
+                }
+                try writer.finish()
             }
         } catch let e as QueryError {
             throw Failure.input(e.message)

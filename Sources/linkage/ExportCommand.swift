@@ -62,7 +62,7 @@ struct ExportCommand: ParsableCommand {
     }
 
     /// Every format is written as rows are read: memory stays flat whatever the row count (Markdown
-    /// holds its first RowWriter.markdownWindow rows to align its number columns).
+    /// holds its first RowWriter.alignmentWindow rows to align its number columns).
     func stream(_ format: ExportFormat, _ query: (sql: String, arguments: [SQLValue]), _ register: Register) throws {
         let rows: Int
         do {

@@ -49,7 +49,7 @@ final class StreamedExportTests: XCTestCase {
     func testARawRowWritesTheSameMarkdownAsItsValuesPastTheWindow() throws {
         let db = try DatabaseQueue()
         let sql = """
-            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < \(RowWriter.markdownWindow + 5))
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < \(RowWriter.alignmentWindow + 5))
             SELECT i, i * 0.5 AS half, CASE WHEN i % 7 = 0 THEN NULL ELSE 'a|b\\c' || char(13, 10) || 'd' || char(10) || 'e' || char(13) END AS t,
                    '电话 1381234' || printf('%04d', i) AS phone, x'0a' AS b FROM n
             """
@@ -68,7 +68,7 @@ final class StreamedExportTests: XCTestCase {
     }
 
     func testMarkdownAlignsOnItsFirstWindowOfRowsAndStreamsTheRest() throws {
-        let window = RowWriter.markdownWindow
+        let window = RowWriter.alignmentWindow
         // Column n holds numbers in the window and text after it; column t text from the start.
         var lines: [String] = []
         let writer = RowWriter(.markdown, columns: ["n", "t"]) { lines += String(decoding: $0, as: UTF8.self).split(separator: "\n").map(String.init) }
@@ -81,5 +81,29 @@ final class StreamedExportTests: XCTestCase {
         // A table within the window is aligned by all its rows, as a whole table is.
         let small = ExportTable(columns: ["n"], rows: [[.integer(1)], [.text("a")]])
         XCTAssertEqual(Exporter.markdown(small), "| n |\n| --- |\n| 1 |\n| a |\n")
+    }
+
+    /// The terminal's text table: sized on its first `window` rows and streamed; a later cell wider
+    /// than its column is cut to it with "…"; a whole table (window of every row) is Exporter.text.
+    func testTheTextTableIsSizedOnItsWindowAndStreamsTheRest() throws {
+        let columns = ["subject", "n", "message"]
+        let rows: [[SQLValue]] = [
+            [.text("household 1 李明"), .integer(3), .text("short")],
+            [.text("household 22 王芳"), .null, .text("two\nlines")],
+            [.text("household 333 张三丰 身份证 34052419800101001X"), .real(2.5), .text(String(repeating: "长", count: 40))],
+        ]
+        let streamed = try csv({ w in for row in rows { try w.write(row) } }, columns: columns, format: .text(maxCell: 60, window: 2), mask: true)
+        XCTAssertEqual(streamed, """
+            subject            n  message
+            -----------------  -  ---------
+            household 1 李明   3  short
+            household 22 王芳     two lines
+            household 333 张…  …  长长长长…
+
+            """)
+        let whole = try csv({ w in for row in rows { try w.write(row) } }, columns: columns, format: .text(maxCell: 60, window: .max), mask: false)
+        XCTAssertEqual(whole, Exporter.text(ExportTable(columns: columns, rows: rows)))
+        XCTAssertTrue(whole.contains("household 333 张三丰 身份证 34052419800101001X  2.5  " + String(repeating: "长", count: 29) + "…\n"), whole)
+        XCTAssertEqual(try csv({ _ in }, columns: columns, format: .text(maxCell: 60, window: 2), mask: false), "subject  n  message\n-------  -  -------\n")
     }
 }

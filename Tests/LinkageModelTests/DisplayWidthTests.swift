@@ -24,6 +24,25 @@ final class DisplayWidthTests: XCTestCase {
         XCTAssertEqual("620502********001X".displayWidth, 18)
     }
 
+    /// Text of ASCII and common Chinese is summed by scalar, without grapheme breaking: the same
+    /// widths as character by character, also when a mark or selector follows.
+    func testTheChineseFastPathMeasuresAsCharactersDo() {
+        let ranges: [ClosedRange<UInt32>] = [0x20...0x7E, 0x2026...0x2026, 0x4E00...0x9FFF, 0x3001...0x3029, 0xFF01...0xFF60]
+        for range in ranges {
+            for v in range {
+                let s = String(Unicode.Scalar(v)!)
+                XCTAssertEqual(("中" + s + "a").displayWidth, 3 + s.first!.displayWidth, String(v, radix: 16))
+            }
+        }
+        XCTAssertEqual("中\u{302A}文".displayWidth, 4, "an ideographic tone mark counts nothing")
+        XCTAssertEqual("葛\u{E0100}".displayWidth, 2, "an ideographic variation selector counts nothing")
+        XCTAssertEqual("户主\u{FE0F}".displayWidth, 4)
+        XCTAssertEqual("联村联户，abc…".truncated(to: 9), "联村联户…")
+        XCTAssertEqual("联村联户，abc…".truncated(to: 8), "联村联…")
+        XCTAssertEqual("联村\u{302A}联户".truncated(to: 5), "联村\u{302A}…", "by character when a mark is in it")
+        XCTAssertEqual("household 4 胡丽翠, 吉铺镇 望铺集村：lacks 义务教育有保障".displayWidth, 57)
+    }
+
     func testCombiningMarksAndJoinersCountNothing() {
         XCTAssertEqual("e\u{0301}".displayWidth, 1)
         XCTAssertEqual("e\u{0301}\u{0302}x".displayWidth, 2)

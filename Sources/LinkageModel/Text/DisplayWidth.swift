@@ -31,7 +31,15 @@ public extension StringProtocol {
         // ASCII without control characters is one column a byte; most values are, so skip the
         // grapheme breaking for them.
         if utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return utf8.count }
-        return reduce(0) { $0 + $1.displayWidth }
+        // Text of ASCII and common Chinese (ideographs, CJK punctuation, fullwidth forms), the
+        // register's names and messages: each scalar is a character of its own, so the scalars
+        // are summed without grapheme breaking. Anything else is measured by character.
+        var sum = 0
+        for u in unicodeScalars {
+            guard let w = DisplayWidth.alone(u) else { return reduce(0) { $0 + $1.displayWidth } }
+            sum += w
+        }
+        return sum
     }
 
     /// The text cut to at most `columns` columns, ending in `…` when cut; never splits a
@@ -39,6 +47,17 @@ public extension StringProtocol {
     func truncated(to columns: Int) -> String {
         guard displayWidth > columns else { return String(self) }
         guard columns > 0 else { return "" }
+        if unicodeScalars.allSatisfy({ DisplayWidth.alone($0) != nil }) {
+            var out = String.UnicodeScalarView()
+            var used = 0
+            for u in unicodeScalars {
+                let w = DisplayWidth.alone(u)!
+                if used + w > columns - 1 { break }
+                out.append(u)
+                used += w
+            }
+            return String(out) + "…"
+        }
         var out = ""
         var used = 0
         for c in self {
@@ -59,6 +78,18 @@ public extension StringProtocol {
 }
 
 public enum DisplayWidth {
+    /// The width of a scalar that is always a character of its own whatever its neighbours, for
+    /// the scalars most of the register's text is made of (printable ASCII, the CJK ideographs,
+    /// CJK punctuation, fullwidth forms, "…"); nil for any other, to be measured by character.
+    @inline(__always)
+    static func alone(_ u: Unicode.Scalar) -> Int? {
+        switch u.value {
+        case 0x20..<0x7F, 0x2026: return 1
+        case 0x4E00...0x9FFF, 0x3001...0x3029, 0xFF01...0xFF60: return 2
+        default: return nil
+        }
+    }
+
     /// The width of one scalar on its own: 0, 1 or 2 (emoji sequences are measured by Character).
     public static func of(_ u: Unicode.Scalar) -> Int {
         let p = u.properties
