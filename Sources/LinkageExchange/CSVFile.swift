@@ -72,9 +72,7 @@ struct CSVFile: Sendable {
                 offset += piece.count
                 afterCR = piece.last == UInt8(ascii: "\r")
             }
-            do { try decoder.finish() } catch let failure as TextDecoder.Failure {
-                throw ExchangeError(TextDecoding.message(failure, bytes: [], offset: offset, line: nil))
-            }
+            try decoder.finish()
             try parser.finish(each: each)
         } catch let e as ExchangeError {
             throw ExchangeError("\(path): \(e.message)")

@@ -131,11 +131,7 @@ public struct InputTable: Sendable {
     /// A CSV file, opened as a stream: its encoding and separator are told and its header read;
     /// its rows are read by each pass (``forEachRow(_:problem:)``).
     public static func csv(path file: String) throws -> InputTable {
-        try csv(CSVFile(path: file))
-    }
-
-    static func csv(_ csv: CSVFile) throws -> InputTable {
-        let file = csv.path
+        let csv = try CSVFile(path: file)
         struct Found: Error { let head: CSVRecord }
         var head: CSVRecord?
         do {

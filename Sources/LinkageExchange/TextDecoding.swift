@@ -144,7 +144,9 @@ struct TextDecoder {
 
     /// The end of the file: bytes of a character cut off are an error.
     func finish() throws {
-        if !carry.isEmpty { throw Failure(encoding: encoding, offset: 0) }
+        if !carry.isEmpty {
+            throw ExchangeError("the file starts with a UTF-16 byte-order mark but ends in the middle of a character; save it again as \"CSV UTF-8\"")
+        }
     }
 }
 

@@ -119,6 +119,13 @@ final class CSVStreamTests: XCTestCase {
         }
     }
 
+    func testAUTF16FileCutInTheMiddleOfACharacterIsRefused() throws {
+        let path = try write("cut.txt", [0xFF, 0xFE] + "a\tb\n1\t2\n".utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] } + [0x31])
+        XCTAssertThrowsError(try records(path, chunkSize: 3)) { error in
+            XCTAssertEqual("\(error)", "\(path): the file starts with a UTF-16 byte-order mark but ends in the middle of a character; save it again as \"CSV UTF-8\"")
+        }
+    }
+
     func testAnInputTableReadsItsRowsAgainAtEachPass() throws {
         let path = try write("h.csv", Array("户主姓名,家庭人口\n王五,4\n赵七\n孙九,2,,\n".utf8))
         let table = try InputTable.read(path: path)
