@@ -13,8 +13,18 @@ public struct CSVRecord: Sendable, Equatable {
 public enum CSV {
     /// The separator a file uses: a tab when the first line has tabs and no commas, else a comma.
     public static func separator(of text: String) -> Unicode.Scalar {
-        let firstLine = text.prefix { $0 != "\n" && $0 != "\r\n" && $0 != "\r" }
-        return firstLine.contains("\t") && !firstLine.contains(",") ? "\t" : ","
+        separator(ofUTF8: text.utf8)
+    }
+
+    /// The same for a text's UTF-8 bytes (a file's first chunk).
+    static func separator(ofUTF8 bytes: some Sequence<UInt8>) -> Unicode.Scalar {
+        var tab = false
+        for b in bytes {
+            if b == UInt8(ascii: "\n") || b == UInt8(ascii: "\r") { break }
+            if b == UInt8(ascii: ",") { return "," }
+            if b == UInt8(ascii: "\t") { tab = true }
+        }
+        return tab ? "\t" : ","
     }
 
     /// Parses `text`. Blank lines are skipped; an unterminated quote is an error naming its line.
@@ -26,71 +36,10 @@ public enum CSV {
 
     /// Parses `text`, handing each record on as it ends (a file's records need not all be held).
     public static func parse(_ text: String, separator: Unicode.Scalar = ",", each: (CSVRecord) throws -> Void) throws {
-        var fields: [String] = []
-        var field = String.UnicodeScalarView()
-        var line = 1
-        var recordLine = 1
-        var quoted = false          // inside quotes
-        var wasQuoted = false       // the current field was quoted
-        var quoteLine = 0
-        var atFieldStart = true
-        var scalars = text.unicodeScalars.makeIterator()
-        var pending: Unicode.Scalar? = nil
-
-        func endField() {
-            fields.append(String(field))
-            field = String.UnicodeScalarView()
-            wasQuoted = false
-            atFieldStart = true
-        }
-        func endRecord() throws {
-            endField()
-            if !(fields.count == 1 && fields[0].isEmpty) { try each(CSVRecord(line: recordLine, fields: fields)) }
-            fields = []
-        }
-
-        while let c = pending ?? scalars.next() {
-            pending = nil
-            if quoted {
-                if c == "\"" {
-                    let next = scalars.next()
-                    if next == "\"" { field.append("\"") } else { quoted = false; pending = next }
-                } else {
-                    if c == "\n" { line += 1 }
-                    if c == "\r" {
-                        let next = scalars.next()
-                        if next != "\n" { pending = next }
-                        field.append("\r"); if next == "\n" { field.append("\n") }
-                        line += 1
-                        continue
-                    }
-                    field.append(c)
-                }
-                continue
-            }
-            switch c {
-            case "\"" where atFieldStart:
-                quoted = true
-                wasQuoted = true
-                quoteLine = line
-                atFieldStart = false
-            case separator:
-                endField()
-            case "\n", "\r":
-                if c == "\r" {
-                    let next = scalars.next()
-                    if next != "\n" { pending = next }
-                }
-                try endRecord()
-                line += 1
-                recordLine = line
-            default:
-                field.append(c)
-                atFieldStart = false
-            }
-        }
-        if quoted { throw ExchangeError("line \(quoteLine): a quoted field is never closed; a value with a quote inside needs it doubled (\"\")") }
-        if !fields.isEmpty || !field.isEmpty || wasQuoted { try endRecord() }
+        var parser = CSVParser(separator: separator)
+        var text = text
+        try text.withUTF8 { try parser.feed($0, each: each) }
+        try parser.finish(each: each)
     }
 
     /// One field, quoted when it must be.
@@ -112,5 +61,99 @@ public enum CSV {
             out += "\r\n"
         }
         return out
+    }
+}
+
+/// The CSV parser, fed the UTF-8 bytes of a text piece by piece (``CSVFile`` feeds a file a chunk at
+/// a time): a record, a quoted field or a CRLF may span pieces. It counts physical lines as an
+/// editor does (LF, CRLF or a lone CR ends one), so a record's line is where it starts even after
+/// a quoted field with line breaks inside. Separators, quotes and line breaks are ASCII, which
+/// never occurs inside a multi-byte UTF-8 character, so the bytes are split without decoding.
+struct CSVParser {
+    private let separator: UInt8
+    /// The physical line of the next byte.
+    private(set) var line = 1
+    private var recordLine = 1
+    private var quoted = false          // inside quotes
+    private var wasQuoted = false       // the current field was quoted
+    private var quoteLine = 0
+    private var atFieldStart = true
+    /// The byte before the next one was a quote inside a quoted field: a doubled quote or the end.
+    private var afterQuote = false
+    /// The byte before the next one was a CR: an LF next belongs to it.
+    private var afterCR = false
+    private var field: [UInt8] = []
+    private var fields: [String] = []
+
+    init(separator: Unicode.Scalar = ",") {
+        self.separator = UInt8(ascii: separator)
+    }
+
+    private mutating func endField() {
+        fields.append(String(decoding: field, as: UTF8.self))
+        field.removeAll(keepingCapacity: true)
+        wasQuoted = false
+        atFieldStart = true
+    }
+
+    private mutating func endRecord(_ each: (CSVRecord) throws -> Void) throws {
+        endField()
+        let record = fields
+        fields = []
+        fields.reserveCapacity(record.count)
+        if !(record.count == 1 && record[0].isEmpty) { try each(CSVRecord(line: recordLine, fields: record)) }
+    }
+
+    /// Parses the next bytes, handing on each record that ends in them.
+    mutating func feed(_ bytes: UnsafeBufferPointer<UInt8>, each: (CSVRecord) throws -> Void) throws {
+        let quote = UInt8(ascii: "\""), lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
+        for c in bytes {
+            if afterCR {
+                afterCR = false
+                if c == lf {
+                    if quoted { field.append(lf) }
+                    continue
+                }
+            }
+            if afterQuote {
+                afterQuote = false
+                if c == quote { field.append(quote); continue }
+                quoted = false
+            }
+            if quoted {
+                switch c {
+                case quote: afterQuote = true
+                case lf: field.append(c); line += 1
+                case cr: field.append(c); line += 1; afterCR = true
+                default: field.append(c)
+                }
+                continue
+            }
+            switch c {
+            case quote where atFieldStart:
+                quoted = true
+                wasQuoted = true
+                quoteLine = line
+                atFieldStart = false
+            case separator:
+                endField()
+            case lf, cr:
+                try endRecord(each)
+                line += 1
+                recordLine = line
+                afterCR = c == cr
+            default:
+                field.append(c)
+                atFieldStart = false
+            }
+        }
+    }
+
+    /// The end of the text: the last record, or the error of a quote never closed.
+    mutating func finish(each: (CSVRecord) throws -> Void) throws {
+        if afterQuote { afterQuote = false; quoted = false }
+        afterCR = false
+        if quoted { throw ExchangeError("line \(quoteLine): a quoted field is never closed; a value with a quote inside needs it doubled (\"\")") }
+        if !fields.isEmpty || !field.isEmpty || wasQuoted { try endRecord(each) }
     }
 }

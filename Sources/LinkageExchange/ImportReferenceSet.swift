@@ -23,14 +23,14 @@ enum ReferenceSet {
     }
 
     /// The texts of the reference fields (`village`, `area`, `unit`, `cadre`, `cadre_resident_id`,
-    /// `household`, `successor`) of every row, trimmed as a row's check trims them.
+    /// `household`, `successor`) of the rows (a batch of the file's), trimmed as a row's check trims them.
     /// A village's or community's `code` adds its first 9 digits to the areas: the area it lies in.
-    static func texts(_ table: InputTable, mapping: [Int: String], kind: ImportKind) -> [String: Set<String>] {
+    static func texts(_ rows: [InputTable.Row], mapping: [Int: String], kind: ImportKind) -> [String: Set<String>] {
         let wanted: Set<String> = ["village", "area", "unit", "cadre", "cadre_resident_id", "household", "successor"]
         var texts: [String: Set<String>] = [:]
         for (i, field) in mapping where wanted.contains(field) || (field == "code" && (kind == .villages || kind == .communities)) {
             var set = Set<String>()
-            for r in table.rows where i < r.cells.count && !r.cells[i].isEmpty {
+            for r in rows where i < r.cells.count && !r.cells[i].isEmpty {
                 let text = ImportValidator.clean(r.cells[i].text)
                 set.insert(field == "code" ? String(text.prefix(9)) : text)
             }

@@ -52,7 +52,7 @@ final class ImportStaging {
         arguments += (0..<5).map { $0 < key.count ? key[$0].databaseValue : .null }
         for set in sets {
             let values = set.map { row.values[$0] ?? .null }
-            // The same text as a duplicate's in ``Importer/importRowByRow``.
+            // The same text as a duplicate's in ``Importer/RowByRow``.
             arguments.append(set == row.key || values.contains(.null) ? .null
                              : (set.joined(separator: ",") + "=" + values.map(\.description).joined(separator: ",")).databaseValue)
         }

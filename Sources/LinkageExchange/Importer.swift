@@ -48,7 +48,6 @@ public enum Importer {
         var report = ImportReport(kind: kind, file: table.file, source: table.sourceDescription)
         report.dryRun = dryRun
         report.blankRows = table.blankRows
-        report.rows = table.rows.count
         try register.queue.inDatabase { db in
             // The write lock first, so a long validation is not lost to another writer at the end.
             let session = try RegisterSession(db: db, audit: audit, busyTimeout: register.busyTimeout)
@@ -72,7 +71,6 @@ public enum Importer {
         var report = ImportReport(kind: kind, file: table.file, source: table.sourceDescription)
         report.dryRun = dryRun
         report.blankRows = table.blankRows
-        report.rows = table.rows.count
         struct Undo: Error {}
         do {
             // The rows' savepoints are linkage's own, which the statement guard refuses to scripts.
@@ -87,40 +85,41 @@ public enum Importer {
     }
 
     /// Checks and writes the rows inside the caller's transaction, adding to `report`: set-wise
-    /// (``ImportStaging``). Each row's cells are converted in one pass into a TEMP staging table;
-    /// references, keys and duplicates in the file and against the register are then found with
-    /// joins, and one INSERT and one UPDATE write every row. When the register refuses the set
-    /// (a CHECK or trigger the checks do not foresee), it is rolled back and the rows are written
-    /// one by one, so the refusal is reported on its row.
+    /// (``ImportStaging``). The rows are read as a stream (``InputTable/forEachRow(_:problem:)``) in
+    /// batches (``batchSize``): each batch's references are found at once (``ReferenceSet``), then
+    /// each row's cells are converted in one pass into a TEMP staging table, and the batch is let
+    /// go. References, keys and duplicates in the file and against the register are then found
+    /// with joins, and one INSERT and one UPDATE write every row. When the register refuses the set
+    /// (a CHECK or trigger the checks do not foresee), it is rolled back and the file is read again
+    /// and written row by row, so the refusal is reported on its row.
     static func importRows(_ table: InputTable, kind: ImportKind, db: Database, update: Bool, report: inout ImportReport) throws {
         let schema = try SchemaCatalog(db)
         let validator = try ImportValidator(kind: kind, db: db, schema: schema, file: table.file)
-        let (mapping, headerProblems) = validator.mapHeader(table.header, line: table.headerLine, columnLabel: table.columnLabel, update: update) { i in
-            table.rows.allSatisfy { i >= $0.cells.count || $0.cells[i].isEmpty }
-        }
-        report.problems = table.problems + headerProblems
-        guard headerProblems.isEmpty else { report.problems.sort(by: order); return }
-        if table.rows.isEmpty {
-            report.problems.append(ImportProblem(file: table.file, line: table.headerLine, column: nil, field: nil,
-                                                 message: "the file has a header but no rows", hint: "add one row per \(kind.rawValue.dropLast())"))
+        // A column without a header is a problem when it has values: a pass over the file tells.
+        let filled = table.header.contains("") ? try table.filledColumns() : []
+        let (mapping, headerProblems) = validator.mapHeader(table.header, line: table.headerLine, columnLabel: table.columnLabel,
+                                                            update: update) { !filled.contains($0) }
+        guard headerProblems.isEmpty else {
+            // The header's problems and those of reading the rows; the rows are not checked.
+            try table.forEachRow({ _ in report.rows += 1 }, problem: { report.problems.append($0) })
+            report.problems += headerProblems
+            report.problems.sort(by: order)
             return
-        }
-        validator.found = try ReferenceSet.find(ReferenceSet.texts(table, mapping: mapping, kind: kind), db: db)
-        let checked = report.problems
-        func input(_ r: InputTable.Row) -> ImportRowInput {
-            var input = ImportRowInput(line: r.line, fields: [:])
-            for (i, field) in mapping where i < r.cells.count {
-                input.fields[field] = .init(label: table.header[i], column: table.columnLabel(i), value: r.cells[i])
-            }
-            return input
         }
         let staging = try ImportStaging(validator: validator, db: db,
                                         columns: Dictionary(uniqueKeysWithValues: mapping.map { ($0.value, table.columnLabel($0.key)) }))
         defer { staging.drop() }
         // One pass over the cells: converted, checked on their own, and staged.
-        for r in table.rows {
-            let row = validator.prepare(input(r))
-            if row.problems.isEmpty { try staging.add(row) } else { report.problems += row.problems }
+        var problems: [ImportProblem] = []
+        report.rows = try eachInput(table, mapping: mapping, validator: validator, db: db, problem: { problems.append($0) }) { input in
+            let row = validator.prepare(input)
+            if row.problems.isEmpty { try staging.add(row) } else { problems += row.problems }
+        }
+        report.problems = problems
+        if report.rows == 0 {
+            report.problems.append(ImportProblem(file: table.file, line: table.headerLine, column: nil, field: nil,
+                                                 message: "the file has a header but no rows", hint: "add one row per \(kind.rawValue.dropLast())"))
+            return
         }
         // Keys, duplicates and the register's rows, for every staged row at once.
         try staging.resolve()
@@ -139,12 +138,18 @@ public enum Importer {
                 report.updated = counts.updated
                 report.unchanged = counts.unchanged
             } catch is DatabaseError {
-                // A refusal the checks did not foresee: row by row, to tell which row and why.
-                report.problems = checked
+                // A refusal the checks did not foresee: row by row, to tell which row and why. The
+                // file had no problem of its own (none were found), so all it gives now is rows.
                 report.inserted = 0
                 report.updated = 0
                 report.unchanged = 0
-                try importRowByRow(table.rows.lazy.map(input), validator: validator, db: db, update: update, report: &report)
+                var rowByRow = RowByRow(validator: validator, db: db, update: update)
+                let rows = try eachInput(table, mapping: mapping, validator: validator, db: db, problem: { report.problems.append($0) }) { input in
+                    try rowByRow.add(input, report: &report)
+                }
+                guard rows == report.rows else {
+                    throw ExchangeError("\(table.file) changed while it was imported (\(report.rows) rows, then \(rows)); nothing was imported — import it again")
+                }
             }
         }
         report.problems.sort(by: order)
@@ -170,13 +175,56 @@ public enum Importer {
         return problems
     }
 
+    /// The rows read and checked at a time: each batch's references are found with one join per
+    /// kind, and its rows are then let go. Larger batches save little (the joins are per text).
+    static let batchSize = 10_000
+
+    /// One pass over the file's rows (``InputTable/forEachRow(_:problem:)``), in batches whose
+    /// references are found at once (``ReferenceSet``) before their rows are handed on as inputs
+    /// of the validator; the problems of reading go to `problem`. Returns the number of rows.
+    static func eachInput(_ table: InputTable, mapping: [Int: String], validator: ImportValidator, db: Database,
+                          problem: (ImportProblem) -> Void, _ body: (ImportRowInput) throws -> Void) throws -> Int {
+        var batch: [InputTable.Row] = []
+        batch.reserveCapacity(batchSize)
+        var count = 0
+        func flush() throws {
+            guard !batch.isEmpty else { return }
+            validator.found = try ReferenceSet.find(ReferenceSet.texts(batch, mapping: mapping, kind: validator.kind), db: db)
+            for r in batch {
+                var input = ImportRowInput(line: r.line, fields: [:])
+                for (i, field) in mapping where i < r.cells.count {
+                    input.fields[field] = .init(label: table.header[i], column: table.columnLabel(i), value: r.cells[i])
+                }
+                try body(input)
+            }
+            count += batch.count
+            batch.removeAll(keepingCapacity: true)
+        }
+        try table.forEachRow({ r in
+            batch.append(r)
+            if batch.count == batchSize { try flush() }
+        }, problem: problem)
+        try flush()
+        return count
+    }
+
     /// The rows checked and written one at a time, each in a savepoint (the register's refusal of
-    /// a row is reported on its row): how a file whose set the register refused is imported.
-    static func importRowByRow(_ rows: some Sequence<ImportRowInput>, validator: ImportValidator, db: Database, update: Bool,
-                               report: inout ImportReport) throws {
-        var seen: [[SQLValue]: Int] = [:]       // key → first line
-        var seenUnique: [String: Int] = [:]     // other unique columns → first line
-        for input in rows {
+    /// a row is reported on its row): how a file whose set the register refused is imported. The
+    /// keys seen are kept, to find a row's duplicate in the file.
+    struct RowByRow {
+        let validator: ImportValidator
+        let db: Database
+        let update: Bool
+        private var seen: [[SQLValue]: Int] = [:]       // key → first line
+        private var seenUnique: [String: Int] = [:]     // other unique columns → first line
+
+        init(validator: ImportValidator, db: Database, update: Bool) {
+            self.validator = validator
+            self.db = db
+            self.update = update
+        }
+
+        mutating func add(_ input: ImportRowInput, report: inout ImportReport) throws {
             var row = validator.prepare(input)
             if row.problems.isEmpty, let line = row.line {
                 let key = validator.keyValue(row.values, row.key)

@@ -1,7 +1,10 @@
 import Foundation
 import LinkageModel
 
-/// A file to import, read into a header and rows of cells, whatever its format.
+/// A file to import: its header, and its rows of cells read on demand, whatever its format. A CSV
+/// file is read as a stream (``CSVFile``): each pass over the rows (``forEachRow(_:problem:)``)
+/// reads it again from the disk a chunk at a time, so no pass holds the file, its text or its rows.
+/// An XLSX sheet is read whole and its rows held.
 public struct InputTable: Sendable {
     public enum Format: String, Sendable { case csv = "CSV", xlsx = "XLSX" }
 
@@ -18,13 +21,67 @@ public struct InputTable: Sendable {
     public let encoding: TextEncoding?
     public let headerLine: Int
     public let header: [String]
-    public let rows: [Row]
-    /// Problems found while reading (ragged rows, a merged header): reported with the others.
-    public let problems: [ImportProblem]
     /// Blank rows skipped (XLSX).
     public let blankRows: [Int]
     /// The worksheet read, when it was named (`--sheet`).
     public var sheetName: String? = nil
+    private let source: Source
+
+    private enum Source: Sendable {
+        case csv(CSVFile)
+        /// The rows, and the problems found while reading them (a merged header).
+        case rows([Row], problems: [ImportProblem])
+    }
+
+    /// One pass over the rows after the header, in file order: each row, and in its place each
+    /// problem found while reading (a CSV row whose fields do not match the header; a merged
+    /// header cell of a sheet, first). A CSV file is read again from the disk; bytes that do not
+    /// decode or a quote never closed are an `ExchangeError` naming the file and line.
+    public func forEachRow(_ body: (Row) throws -> Void, problem: (ImportProblem) throws -> Void) throws {
+        switch source {
+        case .rows(let rows, let problems):
+            for p in problems { try problem(p) }
+            for r in rows { try body(r) }
+        case .csv(let csv):
+            var atHeader = true
+            let file = self.file, width = header.count
+            try csv.records { r in
+                if atHeader { atHeader = false; return }
+                var fields = r.fields
+                if fields.count > width {
+                    let extra = fields[width...]
+                    if extra.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+                        fields = Array(fields.prefix(width))
+                    } else {
+                        return try problem(ImportProblem(file: file, line: r.line, column: String(width + 1), field: nil,
+                            message: "the row has \(fields.count) fields but the header has \(width)",
+                            hint: "a value with a comma inside must be in double quotes (\"a,b\"), or the header lacks a column"))
+                    }
+                } else if fields.count < width {
+                    return try problem(ImportProblem(file: file, line: r.line, column: String(fields.count + 1), field: nil,
+                        message: "the row has \(fields.count) field\(fields.count == 1 ? "" : "s") but the header has \(width)",
+                        hint: "every row needs a value (or an empty place) for each of the \(width) columns; is a comma missing?"))
+                }
+                try body(Row(line: r.line, cells: fields.map { $0.isEmpty ? .empty : .text(Exporter.undefused($0)) }))
+            }
+        }
+    }
+
+    /// Every row and every problem of reading, held at once: for a small file or a test.
+    public func allRows() throws -> (rows: [Row], problems: [ImportProblem]) {
+        var rows: [Row] = [], problems: [ImportProblem] = []
+        try forEachRow({ rows.append($0) }, problem: { problems.append($0) })
+        return (rows, problems)
+    }
+
+    /// The columns with a value in some row (a pass over the rows).
+    public func filledColumns() throws -> Set<Int> {
+        var filled = Set<Int>()
+        try forEachRow({ r in
+            for (i, cell) in r.cells.enumerated() where !cell.isEmpty { filled.insert(i) }
+        }, problem: { _ in })
+        return filled
+    }
 
     /// How a column is named in a message: its number in a CSV file, its letter in an XLSX file.
     public func columnLabel(_ index: Int) -> String {
@@ -48,15 +105,18 @@ public struct InputTable: Sendable {
             throw ExchangeError("cannot read \(path): no such file")
         }
         guard !isDir.boolValue else { throw ExchangeError("cannot read \(path): it is a directory") }
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
             throw ExchangeError("cannot read \(path): permission denied")
         }
-        guard !data.isEmpty else {
+        let start = (try? handle.read(upToCount: 4)) ?? Data()
+        try? handle.close()
+        guard !start.isEmpty else {
             throw ExchangeError("\(path) is empty: it needs a header row naming the columns and one row per record")
         }
         let ext = (path as NSString).pathExtension.lowercased()
-        let isZip = data.starts(with: [0x50, 0x4B, 0x03, 0x04])
+        let isZip = start.starts(with: [0x50, 0x4B, 0x03, 0x04])
         if ext == "xlsx" || ext == "xlsm" || (ext != "csv" && ext != "txt" && ext != "tsv" && isZip) {
+            guard let data = FileManager.default.contents(atPath: path) else { throw ExchangeError("cannot read \(path): permission denied") }
             return try xlsx(data: data, file: path, sheet: sheet)
         }
         if ext == "xls" {
@@ -65,51 +125,25 @@ public struct InputTable: Sendable {
         if let sheet {
             throw ExchangeError("\(path) is a CSV file, which has no sheets; drop --sheet '\(MessageText.quoted(sheet))' (sheet = in Lua), or give the .xlsx workbook")
         }
-        return try csv(data: data, file: path)
+        return try csv(path: path)
     }
 
-    public static func csv(data: Data, file: String) throws -> InputTable {
-        let (text, encoding) = try TextDecoding.decode(data)
+    /// A CSV file, opened as a stream: its encoding and separator are told and its header read;
+    /// its rows are read by each pass (``forEachRow(_:problem:)``).
+    public static func csv(path file: String) throws -> InputTable {
+        let csv = try CSVFile(path: file)
+        struct Found: Error { let head: CSVRecord }
         var head: CSVRecord?
-        var header: [String] = []
-        var problems: [ImportProblem] = []
-        var rows: [Row] = []
-        // Each record becomes a row as it is parsed: the records are not all held beside the rows.
-        func add(_ r: CSVRecord) {
-            var fields = r.fields
-            if fields.count > header.count {
-                let extra = fields[header.count...]
-                if extra.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
-                    fields = Array(fields.prefix(header.count))
-                } else {
-                    problems.append(ImportProblem(file: file, line: r.line, column: String(header.count + 1), field: nil,
-                        message: "the row has \(fields.count) fields but the header has \(header.count)",
-                        hint: "a value with a comma inside must be in double quotes (\"a,b\"), or the header lacks a column"))
-                    return
-                }
-            } else if fields.count < header.count {
-                problems.append(ImportProblem(file: file, line: r.line, column: String(fields.count + 1), field: nil,
-                    message: "the row has \(fields.count) field\(fields.count == 1 ? "" : "s") but the header has \(header.count)",
-                    hint: "every row needs a value (or an empty place) for each of the \(header.count) columns; is a comma missing?"))
-                return
-            }
-            rows.append(Row(line: r.line, cells: fields.map { $0.isEmpty ? .empty : .text(Exporter.undefused($0)) }))
-        }
         do {
-            try CSV.parse(text, separator: CSV.separator(of: text)) { r in
-                if head == nil {
-                    head = r
-                    header = r.fields.map(cleanHeader)
-                } else { add(r) }
-            }
-        } catch let e as ExchangeError {
-            throw ExchangeError("\(file): \(e.message)")
+            try csv.records { throw Found(head: $0) }
+        } catch let found as Found {
+            head = found.head
         }
         guard let head else {
             throw ExchangeError("\(file) has no rows: it needs a header row naming the columns and one row per record")
         }
-        return InputTable(file: file, format: .csv, encoding: encoding, headerLine: head.line, header: header,
-                          rows: rows, problems: problems, blankRows: [])
+        return InputTable(file: file, format: .csv, encoding: csv.encoding, headerLine: head.line, header: head.fields.map(cleanHeader),
+                          blankRows: [], source: .csv(csv))
     }
 
     public static func xlsx(path: String) throws -> InputTable {
@@ -137,7 +171,7 @@ public struct InputTable: Sendable {
             Row(line: r.number, cells: (0..<header.count).map { r.cells[$0] ?? .empty })
         }
         var table = InputTable(file: path, format: .xlsx, encoding: nil, headerLine: head.number, header: header,
-                               rows: rows, problems: problems, blankRows: sheet.blankRows)
+                               blankRows: sheet.blankRows, source: .rows(Array(rows), problems: problems))
         table.sheetName = name == nil ? nil : sheet.name
         return table
     }

@@ -42,11 +42,10 @@ struct ImportCommand: ParsableCommand {
         do { table = try InputTable.read(path: file, sheet: sheet) } catch let e as ExchangeError { throw Failure.input(e.message) }
         let showPII = options.showPII
         let mask = { (s: String) -> String in showPII ? s : Privacy.mask(s) }
-        let data = FileManager.default.contents(atPath: file) ?? Data()
         var words = ["linkage", "import", kind.rawValue, file]
         if update { words.append("--update") }
         if let sheet { words += ["--sheet", sheet] }
-        let audit = ScriptOptions.audit(source: "import \(file)", code: data, command: ScriptOptions.commandLine(words))
+        let audit = ScriptOptions.audit(source: "import \(file)", file: file, command: ScriptOptions.commandLine(words))
         let report: ImportReport
         do {
             let register = try database.open()
@@ -57,7 +56,7 @@ struct ImportCommand: ParsableCommand {
         } catch let e as SessionError {
             throw Failure(code: e.isAnotherWriter ? 75 : 1, message: "\(file): \(e.description)")
         }
-        print("\(file): \(table.sourceDescription), \(table.rows.count) row\(table.rows.count == 1 ? "" : "s")"
+        print("\(file): \(table.sourceDescription), \(report.rows) row\(report.rows == 1 ? "" : "s")"
               + (table.blankRows.isEmpty ? "" : "; blank row\(table.blankRows.count == 1 ? "" : "s") \(table.blankRows.map(String.init).joined(separator: ", ")) skipped"))
         guard report.succeeded else {
             fflush(stdout)

@@ -42,8 +42,23 @@ struct ScriptOptions: ParsableArguments {
 
     /// The audit record of a run of `code` from `source` (a path, `-e` or `repl`).
     static func audit(source: String, code: Data, command: String? = nil) -> AuditSource {
-        let hash = SHA256.hash(data: code).map { String(format: "%02x", $0) }.joined()
-        return AuditSource(osUser: osUser, source: source, sha256: hash, command: command)
+        var hash = SHA256()
+        hash.update(data: code)
+        return audit(source: source, hash: hash, command: command)
+    }
+
+    /// The same for a file read a MiB at a time (an import's file may be larger than memory).
+    static func audit(source: String, file: String, command: String? = nil) -> AuditSource {
+        var hash = SHA256()
+        if let handle = FileHandle(forReadingAtPath: file) {
+            while let data = try? handle.read(upToCount: 1 << 20), !data.isEmpty { hash.update(data: data) }
+            try? handle.close()
+        }
+        return audit(source: source, hash: hash, command: command)
+    }
+
+    private static func audit(source: String, hash: SHA256, command: String?) -> AuditSource {
+        AuditSource(osUser: osUser, source: source, sha256: hash.finalize().map { String(format: "%02x", $0) }.joined(), command: command)
     }
 
     /// Words as a shell would need them typed: a word with spaces, quotes or other special

@@ -92,20 +92,7 @@ final class ExchangeFormatTests: XCTestCase {
         XCTAssertEqual(table.masked().rows[0], [.text("340524********001X"), .text("138****1234"), .text("620502100001")])
     }
 
-    /// Converts with the iconv program.
     private func iconv(_ text: String, to encoding: String) throws -> Data {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/iconv")
-        p.arguments = ["-f", "UTF-8", "-t", encoding]
-        let input = Pipe(), output = Pipe()
-        p.standardInput = input
-        p.standardOutput = output
-        try p.run()
-        input.fileHandleForWriting.write(Data(text.utf8))
-        try input.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        XCTAssertEqual(p.terminationStatus, 0)
-        return data
+        try IconvProgram.convert(text, to: encoding)
     }
 }
