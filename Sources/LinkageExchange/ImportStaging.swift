@@ -6,9 +6,10 @@ import LinkageModel
 /// and from where one INSERT and one UPDATE write them.
 ///
 /// A row is its line, its key (the columns ``ImportValidator/keyColumns(_:)`` names, as `keyset`,
-/// and their values `k0` … `k4`), for each other unique column set of the table its values as one
-/// text (`u0` …, NULL when the set is the row's key or a value is missing), and its values by the
-/// table's columns (`c0` …, NULL for an empty cell). ``resolve()`` fills in the register's row
+/// and their values `k0` … `k4`), whether its rules are checked again on the register's row
+/// (`recheck`), for each other unique column set of the table whether it is compared (`u0` … 1,
+/// NULL when the set is the row's key or a value is missing), and its values by the table's
+/// columns (`c0` …, NULL for an empty cell). ``resolve()`` fills in the register's row
 /// with the same key (`existing_id`), the first line with the same key (`dup_first`) or the same
 /// other unique values (`udup0` …), and the register's row with those (`conflict0` …).
 final class ImportStaging {
@@ -31,12 +32,12 @@ final class ImportStaging {
         self.fileColumns = fileColumns
         let t = Self.table
         var definitions = ["line INTEGER NOT NULL", "keyset TEXT NOT NULL", "keyfull INTEGER NOT NULL", "k0", "k1", "k2", "k3", "k4",
-                           "existing_id INTEGER", "dup_first INTEGER"]
-        definitions += sets.indices.flatMap { ["u\($0) TEXT", "udup\($0) INTEGER", "conflict\($0) INTEGER"] }
+                           "recheck INTEGER NOT NULL", "existing_id INTEGER", "dup_first INTEGER"]
+        definitions += sets.indices.flatMap { ["u\($0) INTEGER", "udup\($0) INTEGER", "conflict\($0) INTEGER"] }
         definitions += columns.indices.map { "c\($0)" }
         try db.execute(sql: "DROP TABLE IF EXISTS temp.\(t)")
         try db.execute(sql: "CREATE TEMP TABLE \(t) (\(definitions.joined(separator: ", ")))")
-        let names = ["line", "keyset", "keyfull", "k0", "k1", "k2", "k3", "k4"] + sets.indices.map { "u\($0)" } + columns.indices.map { "c\($0)" }
+        let names = ["line", "keyset", "keyfull", "k0", "k1", "k2", "k3", "k4", "recheck"] + sets.indices.map { "u\($0)" } + columns.indices.map { "c\($0)" }
         insert = try db.makeStatement(sql: "INSERT INTO temp.\(t) (\(names.joined(separator: ", "))) VALUES (\(names.map { _ in "?" }.joined(separator: ", ")))")
     }
 
@@ -50,11 +51,11 @@ final class ImportStaging {
         var arguments: [DatabaseValue] = [(row.line ?? 0).databaseValue, row.key.joined(separator: ",").databaseValue,
                                           (key.contains(.null) ? 0 : 1).databaseValue]
         arguments += (0..<5).map { $0 < key.count ? key[$0].databaseValue : .null }
+        arguments.append((row.recheck ? 1 : 0).databaseValue)
         for set in sets {
-            let values = set.map { row.values[$0] ?? .null }
-            // The same text as a duplicate's in ``Importer/importRowByRow``.
-            arguments.append(set == row.key || values.contains(.null) ? .null
-                             : (set.joined(separator: ",") + "=" + values.map(\.description).joined(separator: ",")).databaseValue)
+            // Compared by its columns' values (as ``Importer/importRowByRow`` compares them), unless
+            // the set is the row's key or a value is missing.
+            arguments.append(set == row.key || set.contains { row.values[$0] == nil } ? .null : 1.databaseValue)
         }
         arguments += columns.map { row.values[$0]?.databaseValue ?? .null }
         try insert.execute(arguments: StatementArguments(arguments))
@@ -72,10 +73,11 @@ final class ImportStaging {
             FROM (SELECT rowid AS rid, min(line) OVER (PARTITION BY k0, k1, k2, k3, k4) AS first FROM temp.\(t) WHERE keyfull = 1) AS f
             WHERE f.rid = r.rowid AND f.first < r.line
             """)
-        for i in sets.indices {
+        for (i, set) in sets.enumerated() {
+            let values = set.map { "c\(columns.firstIndex(of: $0)!)" }.joined(separator: ", ")
             try db.execute(sql: """
                 UPDATE temp.\(t) AS r SET udup\(i) = f.first
-                FROM (SELECT rowid AS rid, min(line) OVER (PARTITION BY u\(i)) AS first FROM temp.\(t) WHERE u\(i) IS NOT NULL) AS f
+                FROM (SELECT rowid AS rid, min(line) OVER (PARTITION BY \(values)) AS first FROM temp.\(t) WHERE u\(i) IS NOT NULL) AS f
                 WHERE f.rid = r.rowid AND f.first < r.line
                 """)
         }
@@ -111,7 +113,16 @@ final class ImportStaging {
         var conditions = ["dup_first IS NOT NULL", "existing_id IS NULL AND c\(columns.firstIndex(of: "id")!) IS NOT NULL"]
         conditions += sets.indices.flatMap { ["udup\($0) IS NOT NULL", "conflict\($0) IS NOT NULL"] }
         if !update { conditions.append("existing_id IS NOT NULL") }
-        let all = !validator.absent.isEmpty || [.villages, .communities, .links].contains(validator.kind)
+        let all = Self.checksEveryRow(validator.kind)
+        if !validator.absent.isEmpty {
+            // A file with only some columns (or without an optional reference such as 乡镇): the
+            // rules across fields see the register's row with the file's changes. They can find
+            // what they did not on the row's own values (``PreparedRow/recheck``) only where the
+            // register fills in a value the row leaves empty; a new row lacks what the file lacks.
+            conditions.append("r.recheck = 1")
+            if !validator.absentRequired.isEmpty { conditions.append("existing_id IS NULL") }
+            conditions += columns.enumerated().filter { $0.element != "id" }.map { "(r.c\($0.offset) IS NULL AND x.\($0.element) IS NOT NULL)" }
+        }
         // By position, not name: this reads every row of a file with absent columns.
         let n = sets.count
         let select = ["r.line", "r.keyset", "r.existing_id", "r.dup_first"] + (0..<n).map { "r.udup\($0)" } + (0..<n).map { "r.conflict\($0)" }
@@ -143,6 +154,10 @@ final class ImportStaging {
                                 conflicts: { row in try conflicts.map { try validator.conflict(row, set: sets[$0.0], other: $0.1) } }))
         }
     }
+
+    /// Kinds whose every row is checked against the register (a village's kind, a link already
+    /// open), whatever the other checks found.
+    static func checksEveryRow(_ kind: ImportKind) -> Bool { [.villages, .communities, .links].contains(kind) }
 
     /// The new links of the file that are open (no end date), each with its line and start date.
     func openLinks() throws -> [(line: Int, link: Linking.NewLink, since: String)] {

@@ -296,6 +296,38 @@ final class ExchangeImportTests: ExchangeTestCase {
         }
     }
 
+    /// A file without some columns: the rules across fields see the register's row with the file's
+    /// changes, whether they find fault with the row's own values (line 3 of the first file, and
+    /// the second file, where the register gives the cause the row leaves empty) or only with the
+    /// register's values filled in (line 2: a main cause the register has as the other cause).
+    func testUpdateChecksRulesOnTheRegistersRowWithTheFilesChanges() throws {
+        try seedPlaces()
+        requireSuccess(try importCSV(.households, Self.households))
+        let refused = try importCSV(.households, """
+            resident_id,main_cause,other_cause_1,other_cause_2
+            \(Self.h1),缺技术,,
+            \(Self.h2),缺水,,缺技术
+            \(Self.h3),因残,,
+
+            """, name: "causes.csv", update: true)
+        let texts = refused.problems.map(\.description)
+        XCTAssertEqual(texts.count, 2, texts.joined(separator: "\n"))
+        XCTAssertTrue(texts.first?.hasPrefix("\(path("causes.csv")):2:3: ") ?? false, texts.first ?? "")
+        XCTAssertTrue(texts.first?.contains("'缺技术' repeats") ?? false, texts.first ?? "")
+        XCTAssertTrue(texts.last?.hasPrefix("\(path("causes.csv")):3:4: ") ?? false, texts.last ?? "")
+        XCTAssertTrue(texts.last?.contains("is given but") ?? false, texts.last ?? "")
+        let accepted = try importCSV(.households, """
+            resident_id,main_cause,other_cause_1,other_cause_2
+            \(Self.h1),因病,,缺水
+
+            """, name: "causes.csv", update: true)
+        requireSuccess(accepted)
+        XCTAssertEqual([accepted.inserted, accepted.updated, accepted.unchanged], [0, 1, 0])
+        let causes = try register.queue.read { try Row.fetchOne($0, sql: "SELECT other_cause_1, other_cause_2 FROM household WHERE resident_id = ?", arguments: [Self.h1]) }
+        XCTAssertEqual(causes?["other_cause_1"] as String?, "缺技术")
+        XCTAssertEqual(causes?["other_cause_2"] as String?, "缺水")
+    }
+
     func testDryRunChecksEverythingAndWritesNothing() throws {
         try seedPlaces()
         let sessions = try count("audit_session")
