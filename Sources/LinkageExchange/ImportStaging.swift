@@ -22,7 +22,7 @@ final class ImportStaging {
     let sets: [[String]]
     /// Field → the file's column it stands in (the same for every row).
     let fileColumns: [String: String]
-    private let insert: Statement
+    private let insert: RawWrite
 
     init(validator: ImportValidator, db: Database, columns fileColumns: [String: String]) throws {
         self.validator = validator
@@ -38,7 +38,7 @@ final class ImportStaging {
         try db.execute(sql: "DROP TABLE IF EXISTS temp.\(t)")
         try db.execute(sql: "CREATE TEMP TABLE \(t) (\(definitions.joined(separator: ", ")))")
         let names = ["line", "keyset", "keyfull", "k0", "k1", "k2", "k3", "k4", "recheck"] + sets.indices.map { "u\($0)" } + columns.indices.map { "c\($0)" }
-        insert = try db.makeStatement(sql: "INSERT INTO temp.\(t) (\(names.joined(separator: ", "))) VALUES (\(names.map { _ in "?" }.joined(separator: ", ")))")
+        insert = try RawWrite(db, sql: "INSERT INTO temp.\(t) (\(names.joined(separator: ", "))) VALUES (\(names.map { _ in "?" }.joined(separator: ", ")))")
     }
 
     func drop() {
@@ -48,17 +48,17 @@ final class ImportStaging {
     /// Stages a row that passed its own checks.
     func add(_ row: PreparedRow) throws {
         let key = validator.keyValue(row.values, row.key)
-        var arguments: [DatabaseValue] = [(row.line ?? 0).databaseValue, row.key.joined(separator: ",").databaseValue,
-                                          (key.contains(.null) ? 0 : 1).databaseValue]
-        arguments += (0..<5).map { $0 < key.count ? key[$0].databaseValue : .null }
-        arguments.append((row.recheck ? 1 : 0).databaseValue)
+        var values: [SQLValue] = [.integer(Int64(row.line ?? 0)), .text(row.key.joined(separator: ",")), .integer(key.contains(.null) ? 0 : 1)]
+        values.reserveCapacity(9 + sets.count + columns.count)
+        for k in 0..<5 { values.append(k < key.count ? key[k] : .null) }
+        values.append(.integer(row.recheck ? 1 : 0))
         for set in sets {
             // Compared by its columns' values (as ``Importer/importRowByRow`` compares them), unless
             // the set is the row's key or a value is missing.
-            arguments.append(set == row.key || set.contains { row.values[$0] == nil } ? .null : 1.databaseValue)
+            values.append(set == row.key || set.contains { row.values[$0] == nil } ? .null : .integer(1))
         }
-        arguments += columns.map { row.values[$0]?.databaseValue ?? .null }
-        try insert.execute(arguments: StatementArguments(arguments))
+        for c in columns { values.append(row.values[c] ?? .null) }
+        try insert.run(values)
     }
 
     /// Fills in, for every staged row at once: the first line of the file with the same key (or the

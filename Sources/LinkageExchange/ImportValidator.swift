@@ -12,6 +12,9 @@ public struct ImportRowInput: Sendable {
     }
     public let line: Int?
     public var fields: [String: Field]
+    /// Field → column for every field, when the caller has them for all its rows (a file's row
+    /// with every cell); otherwise they are read from ``fields``.
+    var columns: [String: String]?
 
     public init(line: Int?, fields: [String: Field]) {
         self.line = line
@@ -141,7 +144,7 @@ public final class ImportValidator {
     /// Checks one row: values, references and the rules that look at other rows of the register.
     func prepare(_ input: ImportRowInput) -> PreparedRow {
         var row = PreparedRow(line: input.line)
-        row.columns = input.fields.compactMapValues(\.column)
+        row.columns = input.columns ?? input.fields.compactMapValues(\.column)
         let located = row
         var problems: [ImportProblem] = []
         let absent = self.absent

@@ -107,15 +107,17 @@ public enum Importer {
         }
         validator.found = try ReferenceSet.find(ReferenceSet.texts(table, mapping: mapping, kind: kind), db: db)
         let checked = report.problems
+        let fileColumns = Dictionary(uniqueKeysWithValues: mapping.map { ($0.value, table.columnLabel($0.key)) })
+        let mapped = (mapping.keys.max() ?? -1) + 1
         func input(_ r: InputTable.Row) -> ImportRowInput {
             var input = ImportRowInput(line: r.line, fields: [:])
+            if r.cells.count >= mapped { input.columns = fileColumns }
             for (i, field) in mapping where i < r.cells.count {
                 input.fields[field] = .init(label: table.header[i], column: table.columnLabel(i), value: r.cells[i])
             }
             return input
         }
-        let staging = try ImportStaging(validator: validator, db: db,
-                                        columns: Dictionary(uniqueKeysWithValues: mapping.map { ($0.value, table.columnLabel($0.key)) }))
+        let staging = try ImportStaging(validator: validator, db: db, columns: fileColumns)
         defer { staging.drop() }
         // One pass over the cells: converted, checked on their own, and staged.
         for r in table.rows {
