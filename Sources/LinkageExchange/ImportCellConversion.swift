@@ -13,6 +13,14 @@ extension ImportValidator {
         return s.trimmingCharacters(in: spaces)
     }
 
+    /// `cell.isEmpty` (every scalar white), told from the first scalar for the usual cell that
+    /// begins with a printable ASCII character or a CJK one (nothing above U+3000 is white).
+    static func isBlank(_ cell: CellValue) -> Bool {
+        if case .text(let s) = cell, let first = s.unicodeScalars.first,
+           (0x21...0x7E).contains(first.value) || first.value > 0x3000 { return false }
+        return cell.isEmpty
+    }
+
     /// "12,300" as "12300"; most numbers have no comma, and keep their text.
     static func withoutCommas(_ s: String) -> String {
         s.utf8.contains(UInt8(ascii: ",")) ? s.replacingOccurrences(of: ",", with: "") : s

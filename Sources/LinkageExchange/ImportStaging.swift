@@ -32,7 +32,7 @@ final class ImportStaging {
         self.fileColumns = fileColumns
         let t = Self.table
         var definitions = ["line INTEGER NOT NULL", "keyset TEXT NOT NULL", "keyfull INTEGER NOT NULL", "k0", "k1", "k2", "k3", "k4",
-                           "recheck INTEGER NOT NULL", "existing_id INTEGER", "dup_first INTEGER"]
+                           "recheck INTEGER NOT NULL", "existing_id INTEGER", "dup_first INTEGER", "open_id INTEGER", "open_since TEXT"]
         definitions += sets.indices.flatMap { ["u\($0) INTEGER", "udup\($0) INTEGER", "conflict\($0) INTEGER"] }
         definitions += columns.indices.map { "c\($0)" }
         try db.execute(sql: "DROP TABLE IF EXISTS temp.\(t)")
@@ -90,6 +90,18 @@ final class ImportStaging {
                 WHERE r.keyset = ? AND r.keyfull = 1
                 """, arguments: [keyset])
         }
+        if validator.kind == .links {
+            // The register's open link of the same linker and target, for each new open link.
+            let c = { (name: String) in "r.c\(self.columns.firstIndex(of: name)!)" }
+            for (linker, target) in [("unit_id", "village_id"), ("unit_id", "household_id"), ("cadre_id", "village_id"), ("cadre_id", "household_id")] {
+                try db.execute(sql: """
+                    UPDATE temp.\(t) AS r SET (open_id, open_since) = (SELECT l.id, l.start_date FROM main.link AS l
+                        WHERE l.\(linker) = \(c(linker)) AND l.\(target) = \(c(target)) AND l.end_date IS NULL ORDER BY l.id LIMIT 1)
+                    WHERE r.existing_id IS NULL AND \(c("end_date")) IS NULL
+                      AND \(c("unit_id")) IS \(linker == "unit_id" ? "NOT " : "")NULL AND \(c("village_id")) IS \(target == "village_id" ? "NOT " : "")NULL
+                    """)
+            }
+        }
         // Another row of the register with the values of a unique set.
         for (i, set) in sets.enumerated() {
             let conditions = set.map { "x.\($0) = r.c\(columns.firstIndex(of: $0)!)" }.joined(separator: " AND ")
@@ -126,8 +138,9 @@ final class ImportStaging {
         // By position, not name: this reads every row of a file with absent columns.
         let n = sets.count
         let select = ["r.line", "r.keyset", "r.existing_id", "r.dup_first"] + (0..<n).map { "r.udup\($0)" } + (0..<n).map { "r.conflict\($0)" }
-            + columns.indices.map { "r.c\($0)" } + columns.map { "x.\($0)" }
+            + columns.indices.map { "r.c\($0)" } + columns.map { "x.\($0)" } + ["r.open_id", "r.open_since"]
         let (udup, conflict, staged, register) = (4, 4 + n, 4 + 2 * n, 4 + 2 * n + columns.count)
+        let open = register + columns.count
         let rows = try Row.fetchCursor(db, sql: """
             SELECT \(select.joined(separator: ", ")) FROM temp.\(t) AS r LEFT JOIN main.\(target) AS x ON x.id = r.existing_id
             \(all ? "" : "WHERE " + conditions.joined(separator: " OR ")) ORDER BY r.line
@@ -151,8 +164,31 @@ final class ImportStaging {
             // The register's row, read from this row of the cursor while the body runs.
             try body(row, .init(id: existingID,
                                 current: { existingID == nil ? nil : Dictionary(uniqueKeysWithValues: columns.enumerated().map { ($0.element, SQLValue(r[register + $0.offset] as DatabaseValue)) }) },
-                                conflicts: { row in try conflicts.map { try validator.conflict(row, set: sets[$0.0], other: $0.1) } }))
+                                conflicts: { row in try conflicts.map { try validator.conflict(row, set: sets[$0.0], other: $0.1) } },
+                                openLink: { (r[open] as Int64?).map { ($0, r[open + 1] as String) } }))
         }
+    }
+
+    /// The staged open links whose cadre may not link on their start date (an excluded category in
+    /// force, a departure: ``Linking/mayNotLink(_:rowsOf:key:cadre:day:)``), as the problems
+    /// ``ImportValidator/checkMayLink(_:columns:fail:)`` words, in file order; those rows leave the
+    /// staging table, as a row with a problem is never staged.
+    func refuseCadresWhoMayNotLink() throws -> [ImportProblem] {
+        guard validator.mayLinkInSet else { return [] }
+        let c = { (name: String) in "r.c\(self.columns.firstIndex(of: name)!)" }
+        let refusals = try Linking.mayNotLink(db, rowsOf: """
+            (SELECT r.line, \(c("cadre_id")) AS cadre, \(c("start_date")) AS day
+             FROM temp.\(Self.table) AS r WHERE \(c("end_date")) IS NULL AND \(c("cadre_id")) IS NOT NULL)
+            """, key: "r.line", cadre: "r.cadre", day: "r.day")
+        guard !refusals.isEmpty else { return [] }
+        let field = validator.mayLinkField(fileColumns)
+        var problems: [ImportProblem] = []
+        let delete = try db.makeStatement(sql: "DELETE FROM temp.\(Self.table) WHERE line = ?")
+        for refusal in refusals {
+            try delete.execute(arguments: [refusal.key])
+            problems.append(validator.problem(Int(refusal.key), fileColumns[field], field, "\(QueryError(refusal.refusal))", ImportValidator.mayLinkHint))
+        }
+        return problems.sorted { $0.line ?? 0 < $1.line ?? 0 }
     }
 
     /// Kinds whose every row is checked against the register (a village's kind, a link already

@@ -77,6 +77,10 @@ public final class ImportValidator {
     /// (``ReferenceSet``): a reference found here asks the register nothing more; one not found
     /// is looked up on its own, for its message and the names it may have meant.
     var found = ReferenceSet.Found()
+    /// Whether the cadre of an open link is checked for the whole file at once
+    /// (``ImportStaging/refuseCadresWhoMayNotLink()``) rather than in ``prepare(_:)``: for a file's
+    /// full rows that have no other problem, when the file has every column.
+    var mayLinkInSet = false
     /// The fields that are columns of the table, each with its conversions (``CellMemo``).
     private var memos: [String: CellMemo] = [:]
 
@@ -155,7 +159,8 @@ public final class ImportValidator {
             problems.append(problem(input.line, located.column(for: field), field, message, hint))
         }
         var refs: [String: String] = [:]
-        for (field, given) in input.fields where !given.value.isEmpty {
+        row.values.reserveCapacity(info.columns.count + 1)
+        for (field, given) in input.fields where !ImportValidator.isBlank(given.value) {
             if case .text(let text) = given.value, Privacy.containsMasked(text) {
                 fail(field, "\(given.label) '\(text)' is masked: linkage export hides resident IDs and phone numbers unless --show-pii, and a masked value is never written into the register",
                      "export again with --show-pii (a file to import back needs it), or type the whole value")
@@ -203,7 +208,12 @@ public final class ImportValidator {
         }
         // A row of a file without some columns is checked across fields once the register's row
         // has filled them in (Importer.write).
-        if absent.isEmpty { checkRules(row.values, columns: row.columns, fail: fail) }
+        if absent.isEmpty {
+            let later = mayLinkInSet && input.columns != nil
+            checkRules(row.values, columns: row.columns, mayLink: !later, fail: fail)
+            // A row with a problem is not staged: its cadre is checked here, in the same place.
+            if later && !problems.isEmpty { checkMayLink(row.values, columns: row.columns, fail: fail) }
+        }
         else if !ImportStaging.checksEveryRow(kind) {
             // Only a row these find fault with, or one the register's row fills in, needs that check.
             checkRules(row.values, columns: row.columns) { _, _, _ in row.recheck = true }

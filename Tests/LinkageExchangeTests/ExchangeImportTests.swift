@@ -248,6 +248,31 @@ final class ExchangeImportTests: ExchangeTestCase {
         XCTAssertEqual(try count("link"), 2)
     }
 
+    /// A link file's checks against the register run for the whole file at once, with the words
+    /// of one row's: an open link of the same cadre and household (line 2), a cadre of an excluded
+    /// category on a row with another problem (line 3: today's categories, as the date is wrong)
+    /// and on a row without (line 4).
+    func testLinkChecksAgainstTheRegisterRunAsASet() throws {
+        try seedPlaces()
+        requireSuccess(try importCSV(.households, Self.households))
+        requireSuccess(try importCSV(.links, "干部姓名,单位,户主身份证号,开始日期\n张三,玉泉镇政府,\(Self.h1),2012-03-01\n", name: "first.csv"))
+        let report = try importCSV(.links, """
+            干部姓名,单位,户主身份证号,开始日期
+            张三,玉泉镇政府,\(Self.h1),2012-05-01
+            赵六,区教育局,\(Self.h2),2012-13-01
+            赵六,区教育局,\(Self.h3),2012-03-01
+
+            """, name: "links.csv")
+        let texts = report.problems.map(\.description)
+        XCTAssertEqual(texts.count, 4, texts.joined(separator: "\n"))
+        guard texts.count == 4 else { return }
+        XCTAssertEqual(texts[0], "\(path("links.csv")):2:4: already linked since 2012-03-01 (link 1) — a link is set once; end that link before linking again, or drop this row")
+        XCTAssertTrue(texts[1].hasPrefix("\(path("links.csv")):3:1: 赵六 (cadre ") && texts[1].contains("teacher") && texts[1].hasSuffix(" — name another cadre"), texts[1])
+        XCTAssertTrue(texts[2].hasPrefix("\(path("links.csv")):3:4: ") && texts[2].contains("is not a date"), texts[2])
+        XCTAssertTrue(texts[3].hasPrefix("\(path("links.csv")):4:1: 赵六 (cadre ") && texts[3].contains("teacher") && texts[3].hasSuffix(" — name another cadre"), texts[3])
+        XCTAssertEqual(try count("link"), 1, "nothing more was written")
+    }
+
     func testARaggedRowIsReportedAndNothingIsImported() throws {
         try seedPlaces()
         let report = try importCSV(.households, "户主姓名,身份证号,村代码,主要致贫原因,家庭人口\n王五,\(Self.h1),620502100001,因病,4\n赵七,\(Self.h2),620502100001,因病\n")
