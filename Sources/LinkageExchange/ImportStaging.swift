@@ -143,7 +143,7 @@ final class ImportStaging {
         let open = register + columns.count
         let rows = try Row.fetchCursor(db, sql: """
             SELECT \(select.joined(separator: ", ")) FROM temp.\(t) AS r LEFT JOIN main.\(target) AS x ON x.id = r.existing_id
-            \(all ? "" : "WHERE " + conditions.joined(separator: " OR ")) ORDER BY r.line
+            \(all ? "" : "WHERE " + conditions.joined(separator: " OR ")) ORDER BY r.rowid
             """)
         let validator = self.validator, sets = self.sets, columns = self.columns
         while let r = try rows.next() {
@@ -214,12 +214,13 @@ final class ImportStaging {
     /// Writes every staged row through the register's writer in its batch form
     /// (``RecordEditor/writeStaged(_:table:staged:columns:existing:order:)``): one UPDATE of the
     /// rows whose values differ (a cell left empty keeps the register's value), one INSERT of the
-    /// new rows in file order.
+    /// new rows in file order (the staging table's own: rows are staged as the file gives them, so
+    /// no sort is needed).
     func write() throws -> (inserted: Int, updated: Int, unchanged: Int) {
         let existing = try Int.fetchOne(db, sql: "SELECT count(*) FROM temp.\(Self.table) WHERE existing_id IS NOT NULL") ?? 0
         let written = try RecordEditor.writeStaged(db, table: validator.kind.table, staged: "temp.\(Self.table)",
                                                    columns: columns.enumerated().map { ($0.element, "c\($0.offset)") },
-                                                   existing: "existing_id", order: "line")
+                                                   existing: "existing_id", order: "rowid")
         return (written.inserted, written.updated, existing - written.updated)
     }
 }
