@@ -13,22 +13,73 @@ extension ImportValidator {
         return s.trimmingCharacters(in: spaces)
     }
 
+    /// `cell.isEmpty` (every scalar white), told from the first scalar for the usual cell that
+    /// begins with a printable ASCII character or a CJK one (nothing above U+3000 is white).
+    static func isBlank(_ cell: CellValue) -> Bool {
+        if case .text(let s) = cell, let first = s.unicodeScalars.first,
+           (0x21...0x7E).contains(first.value) || first.value > 0x3000 { return false }
+        return cell.isEmpty
+    }
+
+    /// "12,300" as "12300"; most numbers have no comma, and keep their text.
+    static func withoutCommas(_ s: String) -> String {
+        s.utf8.contains(UInt8(ascii: ",")) ? s.replacingOccurrences(of: ",", with: "") : s
+    }
+
     private static let spaces = CharacterSet.whitespacesAndNewlines.union(CharacterSet(charactersIn: "\u{3000}"))
 
     struct ValueProblem: Error { let message: String; let hint: String? }
+
+    /// The conversions of one column of a file, kept by the cell's text: a text of a column always
+    /// converts to the same value or problem, and most columns have few distinct texts (codes,
+    /// yes/no, counts, years, village codes), converted once each. A column whose texts rarely
+    /// repeat (names, resident IDs, phones) stops keeping them.
+    final class CellMemo {
+        let column: LinkageModel.Column
+        private var results: [String: Result<SQLValue, ValueProblem>] = [:]
+        private var label: String?
+        private var lookups = 0
+        private var keeping = true
+
+        init(_ column: LinkageModel.Column) { self.column = column }
+
+        /// At most this many texts are kept; when they are full, the column keeps them only if
+        /// more than half of its cells were found among them.
+        static let capacity = 8192
+
+        func convert(_ cell: CellValue, label: String, by validator: ImportValidator) -> Result<SQLValue, ValueProblem> {
+            // The label is in the messages: the same for every row of a file, but checked.
+            guard keeping, case .text(let text) = cell, label == (self.label ?? label) else {
+                return validator.convert(cell, column: column, label: label)
+            }
+            self.label = label
+            lookups += 1
+            if let known = results[text] { return known }
+            let result = validator.convert(cell, column: column, label: label)
+            if results.count < Self.capacity {
+                results[text] = result
+            } else if lookups < 2 * results.count {
+                keeping = false
+                results = [:]
+            }
+            return result
+        }
+    }
 
     /// A cell as the value of a column: its type, enumeration, and the rules of resident IDs,
     /// dates, phones and codes; FieldCheck (the query API's own check) has the last word.
     func convert(_ cell: CellValue, column: LinkageModel.Column, label: String) -> Result<SQLValue, ValueProblem> {
         let table = kind.table
         let name = column.name
+        // Not String.contains(_:), which Foundation answers through NSString for every cell.
+        let isResidentID = name == "resident_id" || name.hasSuffix("_resident_id")
         var value: SQLValue
         switch column.kind {
         case .text:
             var text: String
             switch cell {
             case .number(let d):
-                if name.contains("resident_id") && d >= 1e15 {
+                if isResidentID && d >= 1e15 {
                     return .failure(.init(message: "\(label) \(cell.text) is stored as a number, and a spreadsheet keeps only 15 of its digits",
                                           hint: "format the column as text and type the 18 characters again"))
                 }
@@ -39,7 +90,7 @@ extension ImportValidator {
             default: text = ImportValidator.clean(cell.text)
             }
             if column.allowed != nil { text = ImportValues.code(for: text, table: table, column: name, schema: schema) }
-            if name.contains("resident_id") {
+            if isResidentID {
                 if text.utf8.contains(where: { $0 == UInt8(ascii: "E") || $0 == UInt8(ascii: "e") }),
                    text.range(of: #"^[0-9.]+[Ee]\+?[0-9]+$"#, options: .regularExpression) != nil {
                     return .failure(.init(message: "\(label) '\(text)' is a number Excel shortened",
@@ -82,7 +133,7 @@ extension ImportValidator {
                 case .integer(let i): value = .integer(i)
                 case .number(let d) where d == d.rounded() && abs(d) < 9e15: value = .integer(Int64(d))
                 default:
-                    let t = ImportValidator.clean(cell.text).replacingOccurrences(of: ",", with: "")
+                    let t = ImportValidator.withoutCommas(ImportValidator.clean(cell.text))
                     if let i = Int64(t) { value = .integer(i) }
                     else if let d = Double(t), d == d.rounded(), abs(d) < 9e15 { value = .integer(Int64(d)) }
                     else { return .failure(.init(message: "\(label) '\(cell.text)' is not a whole number", hint: "write digits only, such as 4")) }
@@ -96,7 +147,7 @@ extension ImportValidator {
             case .integer(let i): value = .real(Double(i))
             case .number(let d): value = .real(d)
             default:
-                let t = ImportValidator.clean(cell.text).replacingOccurrences(of: ",", with: "")
+                let t = ImportValidator.withoutCommas(ImportValidator.clean(cell.text))
                 guard let d = Double(t), d.isFinite else {
                     return .failure(.init(message: "\(label) '\(cell.text)' is not a number", hint: "write digits with a decimal point if needed, such as 2300.5"))
                 }

@@ -87,6 +87,15 @@ extension ImportValidator {
                                   arguments: StatementArguments(values.map(\.databaseValue)))
     }
 
+    /// For a new open link, the register's open link of the same linker and target.
+    func openLink(_ row: PreparedRow) throws -> (id: Int64, since: String)? {
+        let linker = row.values["unit_id"] != nil ? "unit_id" : "cadre_id"
+        let target = row.values["village_id"] != nil ? "village_id" : "household_id"
+        return try Row.fetchOne(db.cachedStatement(sql: "SELECT id, start_date FROM link WHERE \(linker) = ? AND \(target) = ? AND end_date IS NULL ORDER BY id LIMIT 1"),
+                                arguments: [row.values[linker]?.databaseValue, row.values[target]?.databaseValue])
+            .map { ($0["id"], $0["start_date"]) }
+    }
+
     /// Other unique columns of the row that another register row already has.
     func uniqueConflicts(_ row: PreparedRow, except id: Int64?) throws -> [ImportProblem] {
         var problems: [ImportProblem] = []

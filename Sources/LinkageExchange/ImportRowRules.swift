@@ -8,7 +8,7 @@ extension ImportValidator {
 
     /// The rules that look across fields, on a row's values (the file's, or the register's row
     /// with the file's changes).
-    func checkRules(_ v: [String: SQLValue], columns: [String: String], fail: (String, String, String?) -> Void) {
+    func checkRules(_ v: [String: SQLValue], columns: [String: String], mayLink: Bool = true, fail: (String, String, String?) -> Void) {
         switch kind {
         case .households:
             let causes = ["main_cause", "other_cause_1", "other_cause_2"].compactMap { c -> (String, String)? in
@@ -45,10 +45,7 @@ extension ImportValidator {
             if v["unit_id"] != nil && v["household_id"] != nil {
                 fail("household", "a unit links villages and communities; households are linked by cadres", "name the cadre who links the household")
             }
-            if case .integer(let c)? = v["cadre_id"], v["end_date"] == nil {
-                do { try Linking.checkMayLink(db, cadre: c, on: { if case .text(let s)? = v["start_date"] { return s }; return nil }()) }
-                catch { fail(v["cadre_id"] != nil && columns["cadre"] == nil ? "cadre_resident_id" : "cadre", "\(error)", "name another cadre") }
-            }
+            if mayLink { checkMayLink(v, columns: columns, fail: fail) }
         case .visits:
             if case .real(let d)? = v["days"], d <= 0 { fail("days", "\(label("days")) is \(d)", "a visit lasts more than 0 days, such as 1 or 0.5") }
         default: break
@@ -57,6 +54,17 @@ extension ImportValidator {
 }
 
 extension ImportValidator {
+    /// An open link's cadre may link on its start date (``Linking/checkMayLink(_:cadre:on:)``).
+    func checkMayLink(_ v: [String: SQLValue], columns: [String: String], fail: (String, String, String?) -> Void) {
+        guard case .integer(let c)? = v["cadre_id"], v["end_date"] == nil else { return }
+        do { try Linking.checkMayLink(db, cadre: c, on: { if case .text(let s)? = v["start_date"] { return s }; return nil }()) }
+        catch { fail(mayLinkField(columns), "\(error)", Self.mayLinkHint) }
+    }
+
+    /// The field a refusal of the cadre is about: the column that named the cadre.
+    func mayLinkField(_ columns: [String: String]) -> String { columns["cadre"] == nil ? "cadre_resident_id" : "cadre" }
+    static let mayLinkHint = "name another cadre"
+
     /// The excluded categories the register has (excluded_category), for a hint.
     var excludedCategories: String {
         (schema["cadre"]?["excluded"]?.allowed ?? []).compactMap { if case .text(let s) = $0 { return s } else { return nil } }.joined(separator: ", ")

@@ -6,9 +6,10 @@ import LinkageModel
 /// and from where one INSERT and one UPDATE write them.
 ///
 /// A row is its line, its key (the columns ``ImportValidator/keyColumns(_:)`` names, as `keyset`,
-/// and their values `k0` … `k4`), for each other unique column set of the table its values as one
-/// text (`u0` …, NULL when the set is the row's key or a value is missing), and its values by the
-/// table's columns (`c0` …, NULL for an empty cell). ``resolve()`` fills in the register's row
+/// and their values `k0` … `k4`), whether its rules are checked again on the register's row
+/// (`recheck`), for each other unique column set of the table whether it is compared (`u0` … 1,
+/// NULL when the set is the row's key or a value is missing), and its values by the table's
+/// columns (`c0` …, NULL for an empty cell). ``resolve()`` fills in the register's row
 /// with the same key (`existing_id`), the first line with the same key (`dup_first`) or the same
 /// other unique values (`udup0` …), and the register's row with those (`conflict0` …).
 final class ImportStaging {
@@ -21,7 +22,7 @@ final class ImportStaging {
     let sets: [[String]]
     /// Field → the file's column it stands in (the same for every row).
     let fileColumns: [String: String]
-    private let insert: Statement
+    private let insert: RawWrite
 
     init(validator: ImportValidator, db: Database, columns fileColumns: [String: String]) throws {
         self.validator = validator
@@ -31,13 +32,13 @@ final class ImportStaging {
         self.fileColumns = fileColumns
         let t = Self.table
         var definitions = ["line INTEGER NOT NULL", "keyset TEXT NOT NULL", "keyfull INTEGER NOT NULL", "k0", "k1", "k2", "k3", "k4",
-                           "existing_id INTEGER", "dup_first INTEGER"]
-        definitions += sets.indices.flatMap { ["u\($0) TEXT", "udup\($0) INTEGER", "conflict\($0) INTEGER"] }
+                           "recheck INTEGER NOT NULL", "existing_id INTEGER", "dup_first INTEGER", "open_id INTEGER", "open_since TEXT"]
+        definitions += sets.indices.flatMap { ["u\($0) INTEGER", "udup\($0) INTEGER", "conflict\($0) INTEGER"] }
         definitions += columns.indices.map { "c\($0)" }
         try db.execute(sql: "DROP TABLE IF EXISTS temp.\(t)")
         try db.execute(sql: "CREATE TEMP TABLE \(t) (\(definitions.joined(separator: ", ")))")
-        let names = ["line", "keyset", "keyfull", "k0", "k1", "k2", "k3", "k4"] + sets.indices.map { "u\($0)" } + columns.indices.map { "c\($0)" }
-        insert = try db.makeStatement(sql: "INSERT INTO temp.\(t) (\(names.joined(separator: ", "))) VALUES (\(names.map { _ in "?" }.joined(separator: ", ")))")
+        let names = ["line", "keyset", "keyfull", "k0", "k1", "k2", "k3", "k4", "recheck"] + sets.indices.map { "u\($0)" } + columns.indices.map { "c\($0)" }
+        insert = try RawWrite(db, sql: "INSERT INTO temp.\(t) (\(names.joined(separator: ", "))) VALUES (\(names.map { _ in "?" }.joined(separator: ", ")))")
     }
 
     func drop() {
@@ -47,17 +48,17 @@ final class ImportStaging {
     /// Stages a row that passed its own checks.
     func add(_ row: PreparedRow) throws {
         let key = validator.keyValue(row.values, row.key)
-        var arguments: [DatabaseValue] = [(row.line ?? 0).databaseValue, row.key.joined(separator: ",").databaseValue,
-                                          (key.contains(.null) ? 0 : 1).databaseValue]
-        arguments += (0..<5).map { $0 < key.count ? key[$0].databaseValue : .null }
+        var values: [SQLValue] = [.integer(Int64(row.line ?? 0)), .text(row.key.joined(separator: ",")), .integer(key.contains(.null) ? 0 : 1)]
+        values.reserveCapacity(9 + sets.count + columns.count)
+        for k in 0..<5 { values.append(k < key.count ? key[k] : .null) }
+        values.append(.integer(row.recheck ? 1 : 0))
         for set in sets {
-            let values = set.map { row.values[$0] ?? .null }
-            // The same text as a duplicate's in ``Importer/RowByRow``.
-            arguments.append(set == row.key || values.contains(.null) ? .null
-                             : (set.joined(separator: ",") + "=" + values.map(\.description).joined(separator: ",")).databaseValue)
+            // Compared by its columns' values (as ``Importer/RowByRow`` compares them), unless
+            // the set is the row's key or a value is missing.
+            values.append(set == row.key || set.contains { row.values[$0] == nil } ? .null : .integer(1))
         }
-        arguments += columns.map { row.values[$0]?.databaseValue ?? .null }
-        try insert.execute(arguments: StatementArguments(arguments))
+        for c in columns { values.append(row.values[c] ?? .null) }
+        try insert.run(values)
     }
 
     /// Fills in, for every staged row at once: the first line of the file with the same key (or the
@@ -72,10 +73,11 @@ final class ImportStaging {
             FROM (SELECT rowid AS rid, min(line) OVER (PARTITION BY k0, k1, k2, k3, k4) AS first FROM temp.\(t) WHERE keyfull = 1) AS f
             WHERE f.rid = r.rowid AND f.first < r.line
             """)
-        for i in sets.indices {
+        for (i, set) in sets.enumerated() {
+            let values = set.map { "c\(columns.firstIndex(of: $0)!)" }.joined(separator: ", ")
             try db.execute(sql: """
                 UPDATE temp.\(t) AS r SET udup\(i) = f.first
-                FROM (SELECT rowid AS rid, min(line) OVER (PARTITION BY u\(i)) AS first FROM temp.\(t) WHERE u\(i) IS NOT NULL) AS f
+                FROM (SELECT rowid AS rid, min(line) OVER (PARTITION BY \(values)) AS first FROM temp.\(t) WHERE u\(i) IS NOT NULL) AS f
                 WHERE f.rid = r.rowid AND f.first < r.line
                 """)
         }
@@ -87,6 +89,18 @@ final class ImportStaging {
                 UPDATE temp.\(t) AS r SET existing_id = (SELECT min(x.id) FROM main.\(target) AS x WHERE \(conditions))
                 WHERE r.keyset = ? AND r.keyfull = 1
                 """, arguments: [keyset])
+        }
+        if validator.kind == .links {
+            // The register's open link of the same linker and target, for each new open link.
+            let c = { (name: String) in "r.c\(self.columns.firstIndex(of: name)!)" }
+            for (linker, target) in [("unit_id", "village_id"), ("unit_id", "household_id"), ("cadre_id", "village_id"), ("cadre_id", "household_id")] {
+                try db.execute(sql: """
+                    UPDATE temp.\(t) AS r SET (open_id, open_since) = (SELECT l.id, l.start_date FROM main.link AS l
+                        WHERE l.\(linker) = \(c(linker)) AND l.\(target) = \(c(target)) AND l.end_date IS NULL ORDER BY l.id LIMIT 1)
+                    WHERE r.existing_id IS NULL AND \(c("end_date")) IS NULL
+                      AND \(c("unit_id")) IS \(linker == "unit_id" ? "NOT " : "")NULL AND \(c("village_id")) IS \(target == "village_id" ? "NOT " : "")NULL
+                    """)
+            }
         }
         // Another row of the register with the values of a unique set.
         for (i, set) in sets.enumerated() {
@@ -111,15 +125,25 @@ final class ImportStaging {
         var conditions = ["dup_first IS NOT NULL", "existing_id IS NULL AND c\(columns.firstIndex(of: "id")!) IS NOT NULL"]
         conditions += sets.indices.flatMap { ["udup\($0) IS NOT NULL", "conflict\($0) IS NOT NULL"] }
         if !update { conditions.append("existing_id IS NOT NULL") }
-        let all = !validator.absent.isEmpty || [.villages, .communities, .links].contains(validator.kind)
+        let all = Self.checksEveryRow(validator.kind)
+        if !validator.absent.isEmpty {
+            // A file with only some columns (or without an optional reference such as 乡镇): the
+            // rules across fields see the register's row with the file's changes. They can find
+            // what they did not on the row's own values (``PreparedRow/recheck``) only where the
+            // register fills in a value the row leaves empty; a new row lacks what the file lacks.
+            conditions.append("r.recheck = 1")
+            if !validator.absentRequired.isEmpty { conditions.append("existing_id IS NULL") }
+            conditions += columns.enumerated().filter { $0.element != "id" }.map { "(r.c\($0.offset) IS NULL AND x.\($0.element) IS NOT NULL)" }
+        }
         // By position, not name: this reads every row of a file with absent columns.
         let n = sets.count
         let select = ["r.line", "r.keyset", "r.existing_id", "r.dup_first"] + (0..<n).map { "r.udup\($0)" } + (0..<n).map { "r.conflict\($0)" }
-            + columns.indices.map { "r.c\($0)" } + columns.map { "x.\($0)" }
+            + columns.indices.map { "r.c\($0)" } + columns.map { "x.\($0)" } + ["r.open_id", "r.open_since"]
         let (udup, conflict, staged, register) = (4, 4 + n, 4 + 2 * n, 4 + 2 * n + columns.count)
+        let open = register + columns.count
         let rows = try Row.fetchCursor(db, sql: """
             SELECT \(select.joined(separator: ", ")) FROM temp.\(t) AS r LEFT JOIN main.\(target) AS x ON x.id = r.existing_id
-            \(all ? "" : "WHERE " + conditions.joined(separator: " OR ")) ORDER BY r.line
+            \(all ? "" : "WHERE " + conditions.joined(separator: " OR ")) ORDER BY r.rowid
             """)
         let validator = self.validator, sets = self.sets, columns = self.columns
         while let r = try rows.next() {
@@ -140,9 +164,36 @@ final class ImportStaging {
             // The register's row, read from this row of the cursor while the body runs.
             try body(row, .init(id: existingID,
                                 current: { existingID == nil ? nil : Dictionary(uniqueKeysWithValues: columns.enumerated().map { ($0.element, SQLValue(r[register + $0.offset] as DatabaseValue)) }) },
-                                conflicts: { row in try conflicts.map { try validator.conflict(row, set: sets[$0.0], other: $0.1) } }))
+                                conflicts: { row in try conflicts.map { try validator.conflict(row, set: sets[$0.0], other: $0.1) } },
+                                openLink: { (r[open] as Int64?).map { ($0, r[open + 1] as String) } }))
         }
     }
+
+    /// The staged open links whose cadre may not link on their start date (an excluded category in
+    /// force, a departure: ``Linking/mayNotLink(_:rowsOf:key:cadre:day:)``), as the problems
+    /// ``ImportValidator/checkMayLink(_:columns:fail:)`` words, in file order; those rows leave the
+    /// staging table, as a row with a problem is never staged.
+    func refuseCadresWhoMayNotLink() throws -> [ImportProblem] {
+        guard validator.mayLinkInSet else { return [] }
+        let c = { (name: String) in "r.c\(self.columns.firstIndex(of: name)!)" }
+        let refusals = try Linking.mayNotLink(db, rowsOf: """
+            (SELECT r.line, \(c("cadre_id")) AS cadre, \(c("start_date")) AS day
+             FROM temp.\(Self.table) AS r WHERE \(c("end_date")) IS NULL AND \(c("cadre_id")) IS NOT NULL)
+            """, key: "r.line", cadre: "r.cadre", day: "r.day")
+        guard !refusals.isEmpty else { return [] }
+        let field = validator.mayLinkField(fileColumns)
+        var problems: [ImportProblem] = []
+        let delete = try db.makeStatement(sql: "DELETE FROM temp.\(Self.table) WHERE line = ?")
+        for refusal in refusals {
+            try delete.execute(arguments: [refusal.key])
+            problems.append(validator.problem(Int(refusal.key), fileColumns[field], field, "\(QueryError(refusal.refusal))", ImportValidator.mayLinkHint))
+        }
+        return problems.sorted { $0.line ?? 0 < $1.line ?? 0 }
+    }
+
+    /// Kinds whose every row is checked against the register (a village's kind, a link already
+    /// open), whatever the other checks found.
+    static func checksEveryRow(_ kind: ImportKind) -> Bool { [.villages, .communities, .links].contains(kind) }
 
     /// The new links of the file that are open (no end date), each with its line and start date.
     func openLinks() throws -> [(line: Int, link: Linking.NewLink, since: String)] {
@@ -163,12 +214,13 @@ final class ImportStaging {
     /// Writes every staged row through the register's writer in its batch form
     /// (``RecordEditor/writeStaged(_:table:staged:columns:existing:order:)``): one UPDATE of the
     /// rows whose values differ (a cell left empty keeps the register's value), one INSERT of the
-    /// new rows in file order.
+    /// new rows in file order (the staging table's own: rows are staged as the file gives them, so
+    /// no sort is needed).
     func write() throws -> (inserted: Int, updated: Int, unchanged: Int) {
         let existing = try Int.fetchOne(db, sql: "SELECT count(*) FROM temp.\(Self.table) WHERE existing_id IS NOT NULL") ?? 0
         let written = try RecordEditor.writeStaged(db, table: validator.kind.table, staged: "temp.\(Self.table)",
                                                    columns: columns.enumerated().map { ($0.element, "c\($0.offset)") },
-                                                   existing: "existing_id", order: "line")
+                                                   existing: "existing_id", order: "rowid")
         return (written.inserted, written.updated, existing - written.updated)
     }
 }

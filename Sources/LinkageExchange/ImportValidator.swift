@@ -12,6 +12,9 @@ public struct ImportRowInput: Sendable {
     }
     public let line: Int?
     public var fields: [String: Field]
+    /// Field → column for every field, when the caller has them for all its rows (a file's row
+    /// with every cell); otherwise they are read from ``fields``.
+    var columns: [String: String]?
 
     public init(line: Int?, fields: [String: Field]) {
         self.line = line
@@ -30,6 +33,10 @@ struct PreparedRow {
     var key: [String] = []
     /// Field → the column of the file it stands in.
     var columns: [String: String] = [:]
+    /// A row of a file without some columns whose rules across fields find fault with its own
+    /// values: they are checked again on the register's row with the file's changes
+    /// (``Importer/checkAgainstRegister(_:validator:db:update:existing:)``), which decides.
+    var recheck = false
 
     /// The file's column for a table column or field (`village_id` → the village column).
     func column(for name: String) -> String? {
@@ -70,6 +77,12 @@ public final class ImportValidator {
     /// (``ReferenceSet``): a reference found here asks the register nothing more; one not found
     /// is looked up on its own, for its message and the names it may have meant.
     var found = ReferenceSet.Found()
+    /// Whether the cadre of an open link is checked for the whole file at once
+    /// (``ImportStaging/refuseCadresWhoMayNotLink()``) rather than in ``prepare(_:)``: for a file's
+    /// full rows that have no other problem, when the file has every column.
+    var mayLinkInSet = false
+    /// The fields that are columns of the table, each with its conversions (``CellMemo``).
+    private var memos: [String: CellMemo] = [:]
 
     public init(kind: ImportKind, db: Database, schema: SchemaCatalog, file: String) throws {
         self.kind = kind
@@ -82,6 +95,7 @@ public final class ImportValidator {
         // `id` names a row of this register (a file exported from it): the one key that tells
         // apart visits of the same day, and that lets a round trip correct a resident ID or a code.
         fields = ["id"] + direct.map(\.name) + kind.referenceFields
+        for f in fields { if let column = info[f] { memos[f] = CellMemo(column) } }
         // English names first, then the kind's own Chinese names, then the common ones.
         for f in fields { lookup[ImportHeaders.normalize(f)] = f }
         for f in fields { for n in ImportHeaders.byKind[kind]?[f] ?? [] where lookup[ImportHeaders.normalize(n)] == nil { lookup[ImportHeaders.normalize(n)] = f } }
@@ -134,7 +148,7 @@ public final class ImportValidator {
     /// Checks one row: values, references and the rules that look at other rows of the register.
     func prepare(_ input: ImportRowInput) -> PreparedRow {
         var row = PreparedRow(line: input.line)
-        row.columns = input.fields.compactMapValues(\.column)
+        row.columns = input.columns ?? input.fields.compactMapValues(\.column)
         let located = row
         var problems: [ImportProblem] = []
         let absent = self.absent
@@ -145,7 +159,8 @@ public final class ImportValidator {
             problems.append(problem(input.line, located.column(for: field), field, message, hint))
         }
         var refs: [String: String] = [:]
-        for (field, given) in input.fields where !given.value.isEmpty {
+        row.values.reserveCapacity(info.columns.count + 1)
+        for (field, given) in input.fields where !ImportValidator.isBlank(given.value) {
             if case .text(let text) = given.value, Privacy.containsMasked(text) {
                 fail(field, "\(given.label) '\(text)' is masked: linkage export hides resident IDs and phone numbers unless --show-pii, and a masked value is never written into the register",
                      "export again with --show-pii (a file to import back needs it), or type the whole value")
@@ -161,8 +176,8 @@ public final class ImportValidator {
                 }
                 continue
             }
-            if let column = info[field], fields.contains(field) {
-                switch convert(given.value, column: column, label: given.label) {
+            if let memo = memos[field] {
+                switch memo.convert(given.value, label: given.label, by: self) {
                 case .success(let v): row.values[field] = v
                 case .failure(let p): fail(field, p.message, p.hint)
                 }
@@ -193,7 +208,16 @@ public final class ImportValidator {
         }
         // A row of a file without some columns is checked across fields once the register's row
         // has filled them in (Importer.write).
-        if absent.isEmpty { checkRules(row.values, columns: row.columns, fail: fail) }
+        if absent.isEmpty {
+            let later = mayLinkInSet && input.columns != nil
+            checkRules(row.values, columns: row.columns, mayLink: !later, fail: fail)
+            // A row with a problem is not staged: its cadre is checked here, in the same place.
+            if later && !problems.isEmpty { checkMayLink(row.values, columns: row.columns, fail: fail) }
+        }
+        else if !ImportStaging.checksEveryRow(kind) {
+            // Only a row these find fault with, or one the register's row fills in, needs that check.
+            checkRules(row.values, columns: row.columns) { _, _, _ in row.recheck = true }
+        }
         setKey(&row)
         // In the order of the file's columns, else of the fields.
         let position = { (p: ImportProblem) -> Int in self.fields.firstIndex(of: p.field ?? "") ?? self.fields.count }

@@ -106,8 +106,9 @@ public enum Importer {
             report.problems.sort(by: order)
             return
         }
-        let staging = try ImportStaging(validator: validator, db: db,
-                                        columns: Dictionary(uniqueKeysWithValues: mapping.map { ($0.value, table.columnLabel($0.key)) }))
+        let fileColumns = Dictionary(uniqueKeysWithValues: mapping.map { ($0.value, table.columnLabel($0.key)) })
+        let staging = try ImportStaging(validator: validator, db: db, columns: fileColumns)
+        validator.mayLinkInSet = kind == .links && validator.absent.isEmpty
         defer { staging.drop() }
         // One pass over the cells: converted, checked on their own, and staged.
         var problems: [ImportProblem] = []
@@ -122,6 +123,7 @@ public enum Importer {
             return
         }
         // Keys, duplicates and the register's rows, for every staged row at once.
+        report.problems += try staging.refuseCadresWhoMayNotLink()
         try staging.resolve()
         try staging.eachRow(update: update) { row, existing in
             var row = row
@@ -143,6 +145,7 @@ public enum Importer {
                 report.inserted = 0
                 report.updated = 0
                 report.unchanged = 0
+                validator.mayLinkInSet = false
                 var rowByRow = RowByRow(validator: validator, db: db, update: update)
                 let rows = try eachInput(table, mapping: mapping, validator: validator, db: db, problem: { report.problems.append($0) }) { input in
                     try rowByRow.add(input, report: &report)
@@ -187,11 +190,15 @@ public enum Importer {
         var batch: [InputTable.Row] = []
         batch.reserveCapacity(batchSize)
         var count = 0
+        // A row with every mapped cell has the file's columns (one dictionary shared by them all).
+        let fileColumns = Dictionary(uniqueKeysWithValues: mapping.map { ($0.value, table.columnLabel($0.key)) })
+        let mapped = (mapping.keys.max() ?? -1) + 1
         func flush() throws {
             guard !batch.isEmpty else { return }
             validator.found = try ReferenceSet.find(ReferenceSet.texts(batch, mapping: mapping, kind: validator.kind), db: db)
             for r in batch {
-                var input = ImportRowInput(line: r.line, fields: [:])
+                var input = ImportRowInput(line: r.line, fields: Dictionary(minimumCapacity: mapping.count))
+                if r.cells.count >= mapped { input.columns = fileColumns }
                 for (i, field) in mapping where i < r.cells.count {
                     input.fields[field] = .init(label: table.header[i], column: table.columnLabel(i), value: r.cells[i])
                 }
@@ -278,6 +285,8 @@ public enum Importer {
         let current: () throws -> [String: SQLValue]?
         /// The row's other unique columns that another row of the register has.
         let conflicts: (PreparedRow) throws -> [ImportProblem]
+        /// For a new open link, the register's open link of the same linker and target.
+        let openLink: () throws -> (id: Int64, since: String)?
     }
 
     /// The checks of a row against the register before it is written: its key there (a problem
@@ -330,15 +339,10 @@ public enum Importer {
             }
         }
         row.problems += try existing.conflicts(row)
-        if validator.kind == .links, existingID == nil, row.values["end_date"] == nil {
-            let linker = row.values["unit_id"] != nil ? "unit_id" : "cadre_id"
-            let target = row.values["village_id"] != nil ? "village_id" : "household_id"
-            if let open = try Row.fetchOne(db.cachedStatement(sql: "SELECT id, start_date FROM link WHERE \(linker) = ? AND \(target) = ? AND end_date IS NULL"),
-                                           arguments: [row.values[linker]?.databaseValue, row.values[target]?.databaseValue]) {
-                row.problems.append(validator.problem(row.line, row.column(for: "start_date"), "start_date",
-                    "already linked since \(open["start_date"] as String) (link \(open["id"] as Int64))",
-                    "a link is set once; end that link before linking again, or drop this row"))
-            }
+        if validator.kind == .links, existingID == nil, row.values["end_date"] == nil, let open = try existing.openLink() {
+            row.problems.append(validator.problem(row.line, row.column(for: "start_date"), "start_date",
+                "already linked since \(open.since) (link \(open.id))",
+                "a link is set once; end that link before linking again, or drop this row"))
         }
     }
 
@@ -351,7 +355,8 @@ public enum Importer {
         let existingID = try validator.existing(row)
         try checkAgainstRegister(&row, validator: validator, db: db, update: update, existing: Existing(
             id: existingID, current: { try existingID.flatMap(validator.current) },
-            conflicts: { try validator.uniqueConflicts($0, except: existingID) }))
+            conflicts: { try validator.uniqueConflicts($0, except: existingID) },
+            openLink: { try validator.openLink(row) }))
         guard row.problems.isEmpty else { report.problems += row.problems; return }
         try db.cachedStatement(sql: "SAVEPOINT import_row").execute()
         do {

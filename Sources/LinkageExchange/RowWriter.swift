@@ -30,6 +30,8 @@ public final class RowWriter: RowSink {
     private var held: [[SQLValue]]? = []
     /// Text: the width of each column, once decided.
     private var widths: [Int] = []
+    /// JSON: each column's key as written before its value (`"name": `).
+    private var jsonKeys: [[UInt8]] = []
 
     /// `mask`: resident IDs and mobile numbers in text masked (Privacy.mask), as linkage prints them.
     public init(_ format: Format, columns: [String], mask: Bool = false, sink: @escaping (Data) throws -> Void) {
@@ -47,6 +49,7 @@ public final class RowWriter: RowSink {
             }
             put("\r\n")
         }
+        if case .json = format { jsonKeys = columns.map { Array("\(Exporter.jsonString($0)): ".utf8) } }
     }
 
     /// To a file handle (standard output, or a file opened for writing).
@@ -94,8 +97,8 @@ public final class RowWriter: RowSink {
         if buffer.count >= 1 << 16 { try flush() }
     }
 
-    /// A row straight from SQLite: CSV, and Markdown once its alignment is decided, are written
-    /// from the cells' bytes, without making values.
+    /// A row straight from SQLite: CSV, JSON, and Markdown once its alignment is decided, are
+    /// written from the cells' bytes, without making values.
     public func write(raw row: RawRow) throws {
         switch format {
         case .csv(_, let rawCells):
@@ -114,6 +117,27 @@ public final class RowWriter: RowSink {
                 }
             }
             put(" |\n")
+        case .json:
+            if rows == 0 { put("[\n  {") } else { put(",\n  {") }
+            for i in 0..<min(row.count, jsonKeys.count) {
+                if i > 0 { put(", ") }
+                buffer += jsonKeys[i]
+                switch row.kind(i) {
+                case .null: put("null")
+                case .integer: appendInteger(row.integer(i))
+                case .real:
+                    let d = row.real(i)
+                    if d.isFinite { appendReal(d) } else { put("null") }
+                case .text:
+                    let bytes = row.bytes(i)
+                    if mask, let masked = Privacy.mask(bytes) { masked.withUnsafeBufferPointer(appendJSONString) } else { appendJSONString(bytes) }
+                case .blob:
+                    buffer.append(0x22)
+                    appendHex(row.bytes(i))
+                    buffer.append(0x22)
+                }
+            }
+            buffer.append(0x7D)
         default:
             return try write(row.values)
         }
@@ -200,6 +224,34 @@ public final class RowWriter: RowSink {
         } else {
             buffer.append(contentsOf: bytes)
         }
+    }
+
+    /// A JSON string's bytes as `Exporter.jsonString` writes it: quotes, backslashes, control
+    /// characters and U+2028/U+2029 escaped.
+    private func appendJSONString(_ bytes: UnsafeBufferPointer<UInt8>) {
+        let digits = RowWriter.hexDigits
+        buffer.append(0x22)
+        var i = 0
+        while i < bytes.count {
+            switch bytes[i] {
+            case 0x22: put("\\\"")
+            case 0x5C: put("\\\\")
+            case 0x0A: put("\\n")
+            case 0x0D: put("\\r")
+            case 0x09: put("\\t")
+            case let b where b < 0x20:
+                put("\\u00")
+                buffer.append(digits[Int(b >> 4)])
+                buffer.append(digits[Int(b & 0xF)])
+            case 0xE2 where i + 2 < bytes.count && bytes[i + 1] == 0x80 && (bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9):
+                put("\\u202")
+                buffer.append(bytes[i + 2] == 0xA8 ? UInt8(ascii: "8") : UInt8(ascii: "9"))
+                i += 2
+            case let b: buffer.append(b)
+            }
+            i += 1
+        }
+        buffer.append(0x22)
     }
 
     // MARK: Markdown

@@ -26,6 +26,10 @@ public struct ResidentID: Hashable, Sendable, CustomStringConvertible {
 
     /// Validates shape, birth date and check character. Unknown area codes are accepted.
     public init(_ text: String) throws(Problem) {
+        if let valid = ResidentID.validASCII(text) {
+            value = valid
+            return
+        }
         let chars = Array(text.uppercased())
         guard chars.count == 18 else { throw .length(chars.count) }
         guard chars.prefix(17).allSatisfy({ $0.isASCII && $0.isNumber }),
@@ -38,6 +42,29 @@ public struct ResidentID: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String { value }
+
+    /// The common case read from its bytes: 18 ASCII characters that pass every check below, as
+    /// the number with an upper-case X; nil for anything else, which the checks word.
+    private static func validASCII(_ text: String) -> String? {
+        var count = 0, sum = 0, year = 0, month = 0, day = 0, last: UInt8 = 0
+        for byte in text.utf8 {
+            guard count < 17 else { last = byte; count += 1; continue }
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            let d = Int(byte - UInt8(ascii: "0"))
+            sum += d * weights[count]
+            switch count {
+            case 6...9: year = year * 10 + d
+            case 10...11: month = month * 10 + d
+            case 12...13: day = day * 10 + d
+            default: break
+            }
+            count += 1
+        }
+        guard count == 18, isRealDate(year: year, month: month, day: day) else { return nil }
+        let expected = checkCharacters[sum % 11].asciiValue!
+        guard last == expected || (expected == UInt8(ascii: "X") && last == UInt8(ascii: "x")) else { return nil }
+        return last == UInt8(ascii: "x") ? text.uppercased() : text
+    }
 
     /// The check character of 17 digits.
     public static func checkCharacter(for digits: [Int]) -> Character {
@@ -54,8 +81,12 @@ public struct ResidentID: Hashable, Sendable, CustomStringConvertible {
 
     /// YYYYMMDD, a real calendar day between 1900 and 2100.
     static func isRealDate(_ s: String) -> Bool {
-        guard s.count == 8, let y = Int(s.prefix(4)), let m = Int(s.dropFirst(4).prefix(2)), let d = Int(s.suffix(2)),
-              (1900...2100).contains(y), (1...12).contains(m) else { return false }
+        guard s.count == 8, let y = Int(s.prefix(4)), let m = Int(s.dropFirst(4).prefix(2)), let d = Int(s.suffix(2)) else { return false }
+        return isRealDate(year: y, month: m, day: d)
+    }
+
+    static func isRealDate(year y: Int, month m: Int, day d: Int) -> Bool {
+        guard (1900...2100).contains(y), (1...12).contains(m) else { return false }
         let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
         let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]
         return (1...days).contains(d)

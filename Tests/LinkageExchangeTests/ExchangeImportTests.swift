@@ -248,6 +248,31 @@ final class ExchangeImportTests: ExchangeTestCase {
         XCTAssertEqual(try count("link"), 2)
     }
 
+    /// A link file's checks against the register run for the whole file at once, with the words
+    /// of one row's: an open link of the same cadre and household (line 2), a cadre of an excluded
+    /// category on a row with another problem (line 3: today's categories, as the date is wrong)
+    /// and on a row without (line 4).
+    func testLinkChecksAgainstTheRegisterRunAsASet() throws {
+        try seedPlaces()
+        requireSuccess(try importCSV(.households, Self.households))
+        requireSuccess(try importCSV(.links, "干部姓名,单位,户主身份证号,开始日期\n张三,玉泉镇政府,\(Self.h1),2012-03-01\n", name: "first.csv"))
+        let report = try importCSV(.links, """
+            干部姓名,单位,户主身份证号,开始日期
+            张三,玉泉镇政府,\(Self.h1),2012-05-01
+            赵六,区教育局,\(Self.h2),2012-13-01
+            赵六,区教育局,\(Self.h3),2012-03-01
+
+            """, name: "links.csv")
+        let texts = report.problems.map(\.description)
+        XCTAssertEqual(texts.count, 4, texts.joined(separator: "\n"))
+        guard texts.count == 4 else { return }
+        XCTAssertEqual(texts[0], "\(path("links.csv")):2:4: already linked since 2012-03-01 (link 1) — a link is set once; end that link before linking again, or drop this row")
+        XCTAssertTrue(texts[1].hasPrefix("\(path("links.csv")):3:1: 赵六 (cadre ") && texts[1].contains("teacher") && texts[1].hasSuffix(" — name another cadre"), texts[1])
+        XCTAssertTrue(texts[2].hasPrefix("\(path("links.csv")):3:4: ") && texts[2].contains("is not a date"), texts[2])
+        XCTAssertTrue(texts[3].hasPrefix("\(path("links.csv")):4:1: 赵六 (cadre ") && texts[3].contains("teacher") && texts[3].hasSuffix(" — name another cadre"), texts[3])
+        XCTAssertEqual(try count("link"), 1, "nothing more was written")
+    }
+
     func testARaggedRowIsReportedAndNothingIsImported() throws {
         try seedPlaces()
         let report = try importCSV(.households, "户主姓名,身份证号,村代码,主要致贫原因,家庭人口\n王五,\(Self.h1),620502100001,因病,4\n赵七,\(Self.h2),620502100001,因病\n")
@@ -294,6 +319,38 @@ final class ExchangeImportTests: ExchangeTestCase {
             XCTAssertEqual(entries[0].changes.map(\.field), ["members"])
             XCTAssertEqual(entries[0].osUser, "tester")
         }
+    }
+
+    /// A file without some columns: the rules across fields see the register's row with the file's
+    /// changes, whether they find fault with the row's own values (line 3 of the first file, and
+    /// the second file, where the register gives the cause the row leaves empty) or only with the
+    /// register's values filled in (line 2: a main cause the register has as the other cause).
+    func testUpdateChecksRulesOnTheRegistersRowWithTheFilesChanges() throws {
+        try seedPlaces()
+        requireSuccess(try importCSV(.households, Self.households))
+        let refused = try importCSV(.households, """
+            resident_id,main_cause,other_cause_1,other_cause_2
+            \(Self.h1),缺技术,,
+            \(Self.h2),缺水,,缺技术
+            \(Self.h3),因残,,
+
+            """, name: "causes.csv", update: true)
+        let texts = refused.problems.map(\.description)
+        XCTAssertEqual(texts.count, 2, texts.joined(separator: "\n"))
+        XCTAssertTrue(texts.first?.hasPrefix("\(path("causes.csv")):2:3: ") ?? false, texts.first ?? "")
+        XCTAssertTrue(texts.first?.contains("'缺技术' repeats") ?? false, texts.first ?? "")
+        XCTAssertTrue(texts.last?.hasPrefix("\(path("causes.csv")):3:4: ") ?? false, texts.last ?? "")
+        XCTAssertTrue(texts.last?.contains("is given but") ?? false, texts.last ?? "")
+        let accepted = try importCSV(.households, """
+            resident_id,main_cause,other_cause_1,other_cause_2
+            \(Self.h1),因病,,缺水
+
+            """, name: "causes.csv", update: true)
+        requireSuccess(accepted)
+        XCTAssertEqual([accepted.inserted, accepted.updated, accepted.unchanged], [0, 1, 0])
+        let causes = try register.queue.read { try Row.fetchOne($0, sql: "SELECT other_cause_1, other_cause_2 FROM household WHERE resident_id = ?", arguments: [Self.h1]) }
+        XCTAssertEqual(causes?["other_cause_1"] as String?, "缺技术")
+        XCTAssertEqual(causes?["other_cause_2"] as String?, "缺水")
     }
 
     func testDryRunChecksEverythingAndWritesNothing() throws {

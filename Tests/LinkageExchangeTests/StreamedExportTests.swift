@@ -46,6 +46,33 @@ final class StreamedExportTests: XCTestCase {
         }
     }
 
+    /// JSON from a raw row is the same bytes as from its values (`Exporter.jsonValue`): every cell
+    /// above, and the characters JSON escapes (backslash, control characters, U+2028 and U+2029).
+    func testARawRowWritesTheSameJSONAsItsValues() throws {
+        let db = try DatabaseQueue()
+        let escapes = #"""
+            SELECT 'a\b' AS "back\slash", char(1) || 'x' || char(31) AS ctl, 'line' || char(8232) || 'para' || char(8233) AS seps,
+                   '"q"' AS "say ""q""", 1.5e-7 AS small, 12345678901234 AS big, NULL AS none, char(226) AS e2
+            """#
+        try db.read { db in
+            for sql in [Self.cells, escapes] {
+                let table = try ExportTable.query(db, sql: sql)
+                for mask in [false, true] {
+                    let fromValues = try csv({ w in for row in table.rows { try w.write(row) } }, columns: table.columns, format: .json, mask: mask)
+                    let fromRaw = try csv({ w in try ExportTable.rawRows(db, sql: sql, start: { _ in }) { try w.write(raw: $0) } },
+                                          columns: table.columns, format: .json, mask: mask)
+                    XCTAssertEqual(fromRaw, fromValues, "mask \(mask)")
+                }
+            }
+            let json = try csv({ w in try ExportTable.rawRows(db, sql: escapes, start: { _ in }) { try w.write(raw: $0) } },
+                               columns: try ExportTable.query(db, sql: escapes).columns, format: .json, mask: false)
+            XCTAssertTrue(json.contains(##""back\\slash": "a\\b", "ctl": "\u0001x\u001f", "seps": "line\u2028para\u2029""##), json)
+            XCTAssertNoThrow(try JSONSerialization.jsonObject(with: Data(json.utf8)))
+            let none = try csv({ _ in }, columns: ["a"], format: .json, mask: false)
+            XCTAssertEqual(none, "[]\n")
+        }
+    }
+
     func testARawRowWritesTheSameMarkdownAsItsValuesPastTheWindow() throws {
         let db = try DatabaseQueue()
         let sql = """

@@ -39,6 +39,21 @@ public enum Linking {
         }
     }
 
+    /// ``checkMayLink(_:cadre:on:)`` for many rows at once: for each row of `source` (a table or
+    /// subquery, as `r`) whose `cadre` expression names a cadre, the refusal of that cadre on the
+    /// row's `day` expression (today, and a departure on any day, when it is NULL), by the row's `key`.
+    public static func mayNotLink(_ db: Database, rowsOf source: String, key: String, cadre: String, day: String) throws -> [(key: Int64, refusal: String)] {
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT \(key) AS row_key, \(day) AS row_day, c.id AS row_cadre, \(refusalColumns) FROM \(source) AS r
+            JOIN cadre AS c ON c.id = \(cadre) \(refusalJoin("c", on: "coalesce(\(day), ?1)"))
+            """, arguments: [DateText.today()])
+        var refusals: [(key: Int64, refusal: String)] = []
+        while let row = try rows.next() {
+            if let refusal = mayNotLink(cadre: row["row_cadre"], row, on: row["row_day"]) { refusals.append((row["row_key"], refusal)) }
+        }
+        return refusals
+    }
+
     /// The columns of cadre `c` (and of ``refusalJoin(_:on:)``) that ``mayNotLink(cadre:_:on:)`` words a refusal from.
     static let refusalColumns = "c.name, c.left_on, xc.category AS xc_category, xc.label AS xc_label, xc.label_en AS xc_label_en, xc.valid_from AS xc_from"
 

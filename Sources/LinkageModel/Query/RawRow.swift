@@ -87,3 +87,49 @@ extension RawRow {
         }
     }
 }
+
+/// SQLite copies bound text before `sqlite3_bind_text` returns.
+private let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+/// A statement that writes, run once per row of a large input with its values bound straight into
+/// SQLite: no GRDB arguments are made for a row (an import's staging of a million rows).
+public struct RawWrite {
+    let statement: Statement
+    let sql: String
+
+    public init(_ db: Database, sql: String) throws {
+        statement = try db.makeStatement(sql: sql)
+        self.sql = sql
+    }
+
+    /// Binds `values` to the parameters ?1 … in order, runs the statement once and resets it.
+    public func run(_ values: [SQLValue]) throws {
+        let handle = statement.sqliteStatement
+        defer {
+            sqlite3_reset(handle)
+            sqlite3_clear_bindings(handle)
+        }
+        for (i, value) in values.enumerated() {
+            let p = Int32(i + 1)
+            switch value {
+            case .null: sqlite3_bind_null(handle, p)
+            case .integer(let v): sqlite3_bind_int64(handle, p, v)
+            case .real(let v): sqlite3_bind_double(handle, p, v)
+            case .text(var s):
+                s.withUTF8 { b in
+                    if let base = b.baseAddress {
+                        _ = sqlite3_bind_text(handle, p, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), Int32(b.count), transient)
+                    } else { _ = sqlite3_bind_text(handle, p, "", 0, transient) }
+                }
+            case .blob(let b):
+                b.withUnsafeBytes { _ = sqlite3_bind_blob(handle, p, $0.baseAddress, Int32($0.count), transient) }
+            }
+        }
+        let rc = sqlite3_step(handle)
+        guard rc == SQLITE_DONE || rc == SQLITE_ROW else {
+            let connection = sqlite3_db_handle(handle)
+            throw DatabaseError(resultCode: ResultCode(rawValue: connection.map(sqlite3_extended_errcode) ?? rc),
+                                message: connection.map { String(cString: sqlite3_errmsg($0)) }, sql: sql)
+        }
+    }
+}
