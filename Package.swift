@@ -3,6 +3,7 @@ import PackageDescription
 
 // Layers, each a target with one job (see docs/architecture.md):
 //   CLua / LuaShim   the system Lua 5.4 and the C that Swift cannot express (macros, the error trampoline)
+//   SQLiteShim       SQLite's C that Swift cannot call (variadic sqlite3_config)
 //   LuaBridge        Lua states, values, functions and userdata; knows nothing of the domain
 //   LinkageModel     the register: schema, migrations, queries, editing, rules; knows nothing of Lua,
 //                    of spreadsheet formats or of sample data
@@ -29,7 +30,9 @@ let package = Package(
         .systemLibrary(name: "CXlsxWriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"])]),
         .target(name: "LuaShim", dependencies: ["CLua"]),
         .target(name: "LuaBridge", dependencies: ["CLua", "LuaShim"]),
+        .target(name: "SQLiteShim", dependencies: [.product(name: "GRDBSQLite", package: "GRDB.swift")]),
         .target(name: "LinkageModel", dependencies: [
+            "SQLiteShim", // memory statistics off, so connections on several threads do not wait on one mutex
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "GRDBSQLite", package: "GRDB.swift"), // raw statements for link batches and the audit chain
             .product(name: "Crypto", package: "swift-crypto"), // SHA-256 of the audit log's hash chain

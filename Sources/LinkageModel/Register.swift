@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import SQLiteShim
 import GRDBSQLite
 
 /// A linkage register: one SQLite file at the current schema version, foreign keys on, WAL mode.
@@ -109,7 +110,13 @@ public final class Register {
         try queue.read { try Int.fetchOne($0, sql: "PRAGMA user_version") ?? 0 }
     }
 
+    /// SQLite's memory statistics off, once, before the first connection (``linkage_sqlite_disable_memstatus``):
+    /// each allocation would otherwise take a process-wide mutex that parallel reads wait on.
+    /// SQLITE_MISUSE when something opened a database first; it then stays on, which is only slower.
+    static let sqliteSetUp: Int32 = linkage_sqlite_disable_memstatus()
+
     static func configuration(busyTimeout: Double = defaultBusyTimeout) -> Configuration {
+        _ = sqliteSetUp
         var config = Configuration()
         config.foreignKeysEnabled = true
         config.busyMode = .timeout(busyTimeout)
