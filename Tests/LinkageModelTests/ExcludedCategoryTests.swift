@@ -18,7 +18,9 @@ final class ExcludedCategoryTests: XCTestCase {
 
     private func staff(on day: String) throws -> [[SQLValue]] {
         try f.register.queue.read { db in
-            try Checks.table(db, [Checks.staff], try CheckPeriod(asOf: day)).0.rows
+            var rows: [[SQLValue]] = []
+            try Checks.findings(db, [Checks.staff], try CheckPeriod(asOf: day)) { rows.append($0) }
+            return rows
         }
     }
 

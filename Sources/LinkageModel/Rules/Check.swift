@@ -191,13 +191,4 @@ extension Checks {
         let parts = try parallel.map { try $0.stream(db, jobs, each: body) } ?? jobs.map { try $0(db, body) }
         return parts.reduce(into: CheckSummary()) { $0.add($1) }
     }
-
-    /// The findings as a table, for the formats that need every row before writing (XLSX,
-    /// Markdown, an aligned table).
-    public static func table(_ db: Database, _ checks: [Check], _ period: CheckPeriod, minSeverity: String = "info",
-                             parallel: ParallelReads? = nil) throws -> (ExportTable, CheckSummary) {
-        var rows: [[SQLValue]] = []
-        let summary = try findings(db, checks, period, minSeverity: minSeverity, parallel: parallel) { rows.append($0) }
-        return (ExportTable(columns: Check.columns, rows: rows), summary)
-    }
 }
