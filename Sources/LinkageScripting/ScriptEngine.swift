@@ -35,7 +35,9 @@ public final class ScriptEngine {
         database = DatabaseModule(connection: connection, statementGuard: statementGuard)
         try database.install(in: lua)
         queries = try QueryModule(database: database, db: db, L: lua.L)
-        queries.parallel = parallel
+        // The other connections stop with the script (Ctrl-C, --timeout), not when their check ends.
+        let interrupter = lua.interrupter
+        queries.parallel = parallel?.stopping { interrupter.isStopping }
         try queries.install(in: lua)
         try AssignModule(queries: queries).install(in: lua) // assign.*: proposals of links
         try ExchangeModule(queries: queries, showPII: showPII, writes: writes, readOnly: readOnly).install(in: lua) // export.* and import.check

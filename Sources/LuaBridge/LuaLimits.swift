@@ -59,6 +59,9 @@ struct LuaLimitSettings {
 public struct LuaInterrupter: Sendable {
     let limits: LuaLimitsHandle
     public func interrupt() { ls_interrupt(limits.pointer) }
+    /// Whether the script is being stopped (interrupted, or past its deadline): for work done on
+    /// the script's behalf on another thread, to stop with it. Changes nothing.
+    public var isStopping: Bool { ls_limits_stopping(limits.pointer) != 0 }
 }
 
 extension LuaState {

@@ -202,6 +202,17 @@ int ls_limits_poll(ls_limits *limits) {
     return limits->reason;
 }
 
+void ls_limits_after_failure(lua_State *L) {
+    ls_limits *lim = ls_limits_of(L);
+    if (lim != NULL) ls_limits_poll(lim);
+}
+
+int ls_limits_stopping(const ls_limits *limits) {
+    // Reads only: `reason` is written by the script's thread, hence the atomic load.
+    if (__atomic_load_n(&limits->reason, __ATOMIC_RELAXED) != LS_STOP_NONE || limits->interrupted) return 1;
+    return limits->deadline > 0 && now() >= limits->deadline;
+}
+
 // MARK: interrupt and SIGINT
 
 static _Atomic(ls_limits *) sigint_target = NULL;

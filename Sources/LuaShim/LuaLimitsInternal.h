@@ -14,6 +14,10 @@ void ls_limits_restore(lua_State *L, int previous);
 /// When Lua code resumes after a Swift function with the heap over the cap: raises Lua's memory
 /// error unless an emergency collection brings it back under.
 void ls_limits_check_memory(lua_State *L);
+/// After a Swift function failed: when the script is being stopped (its deadline passed while the
+/// function ran, say), records the stop, so the hook raises it and a `pcall` cannot swallow it as
+/// the function's own error.
+void ls_limits_after_failure(lua_State *L);
 /// Around ls_pcall_traceback: a top-level call starts with no refusal recorded.
 void ls_limits_pcall_enter(lua_State *L);
 void ls_limits_pcall_leave(lua_State *L);

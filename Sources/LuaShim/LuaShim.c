@@ -48,7 +48,10 @@ static int trampoline(lua_State *L) {
     int active = ls_limits_enter(L, 0);
     int n = swift_dispatch(L, *slot);
     ls_limits_restore(L, active);
-    if (n < 0) return lua_error(L);
+    if (n < 0) {
+        ls_limits_after_failure(L);
+        return lua_error(L);
+    }
     ls_limits_check_memory(L);
     return n;
 }

@@ -12,7 +12,8 @@ func fail(_ code: Int32, _ message: String) -> Never {
     exit(code)
 }
 
-/// A script stopped by a limit or Ctrl-C: which, the option that sets it, and that nothing was kept.
+/// A script stopped by a limit or Ctrl-C: which, the option that sets it, the script's line (not
+/// one of linkage's own Lua chunks, whose names start with "(linkage"), and that nothing was kept.
 func stopMessage(_ error: LuaScriptError) -> String? {
     guard let reason = error.stopReason else {
         guard error.kind == .memory else { return nil }
@@ -26,7 +27,7 @@ func stopMessage(_ error: LuaScriptError) -> String? {
     case .interrupted: option = ""
     }
     let place = error.traceback.flatMap { tb in
-        tb.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.first { !$0.hasPrefix("[C]") && $0.contains(":") && !$0.hasPrefix("stack traceback") }
+        tb.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.first { !$0.hasPrefix("[C]") && !$0.hasPrefix("(linkage") && $0.contains(":") && !$0.hasPrefix("stack traceback") }
     }.map { " at " + $0.split(separator: ":").prefix(2).joined(separator: ":") } ?? ""
     return "\(reason.message)\(option)\(place); the run was rolled back and nothing was written"
 }

@@ -27,6 +27,13 @@ final class ScriptLimitTests: SmallRegisterTestCase {
                           says: "time limit of 0.3 s reached")
     }
 
+    /// A stop inside linkage's own Lua (check.all runs in "(linkage rules)") is reported at the
+    /// script's line that called it.
+    func testAStopInsideLinkagesLuaNamesTheScriptsLine() throws {
+        try assertStopped(["--max-instructions", "100"], "\(update)\nlocal findings = check.all{ year = 2012 }",
+                          says: "instruction budget of 100 reached (--max-instructions) at (command line):2;")
+    }
+
     func testMemoryLimitStopsAGrowingTable() throws {
         try assertStopped(["--max-memory", "16"], "\(update) local t = {} for i = 1, 1e9 do t[i] = tostring(i) end",
                           says: "memory limit of 16 MB was reached (--max-memory)")

@@ -77,6 +77,43 @@ final class ParallelStreamTests: XCTestCase {
         XCTAssertLessThan(Date().timeIntervalSince(started), 60, "the endless job was interrupted")
     }
 
+    /// Jobs that take 0.2 s on the first connection and run until interrupted on any other: the
+    /// first connection soon waits for one running elsewhere.
+    private func endlessElsewhere(first: @escaping @Sendable () -> OpaquePointer?) -> [(Database, ParallelReads.RowSink) throws -> Int] {
+        (0..<3).map { _ in { db, _ in
+            if db.sqliteConnection == first() { usleep(200_000); return 0 }
+            _ = try Int.fetchOne(db, sql: "WITH RECURSIVE n(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM n) SELECT count(*) FROM n")
+            return 1
+        } }
+    }
+
+    /// `stop` answers true from `thread` (the first connection's, or any other) once 0.5 s have passed.
+    private func stopTest(onFirst: Bool, _ firstThread: LockedBox<pthread_t?>) -> @Sendable () -> Bool {
+        let after = Date(timeIntervalSinceNow: 0.5)
+        return {
+            guard Date() > after, let first = firstThread.value else { return false }
+            return (pthread_equal(pthread_self(), first) != 0) == onFirst
+        }
+    }
+
+    /// A script's Ctrl-C or --timeout stops the checks running on the other connections, whether
+    /// the first connection notices while it waits for them or their own statements do.
+    func testAStopTestStopsTheJobsOnEveryConnection() throws {
+        for onFirst in [true, false] {
+            let firstConnection = LockedBox<OpaquePointer?>(nil), firstThread = LockedBox<pthread_t?>(nil)
+            let stopping = parallel.stopping(when: stopTest(onFirst: onFirst, firstThread))
+            let started = Date()
+            XCTAssertThrowsError(try f.register.queue.read { db in
+                firstConnection.value = db.sqliteConnection
+                firstThread.value = pthread_self()
+                return try stopping.stream(db, endlessElsewhere { firstConnection.value }) { _ in }
+            }) { error in
+                XCTAssertEqual((error as? DatabaseError)?.resultCode, .SQLITE_INTERRUPT, "\(error)")
+            }
+            XCTAssertLessThan(Date().timeIntervalSince(started), 60, onFirst ? "the waiting connection stopped the others" : "the others' statements stopped")
+        }
+    }
+
     func testAFailingConsumerStopsTheStream() throws {
         struct Full: Error {}
         XCTAssertThrowsError(try f.register.queue.read { db in
@@ -115,5 +152,16 @@ final class SQLiteSetUpTests: XCTestCase {
         }
         _ = try f.register.queue.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM household") }
         XCTAssertEqual(sqlite3_memory_used(), 0, "SQLite counts no memory when its statistics are off")
+    }
+}
+
+/// A value shared between a test's thread and the jobs' threads.
+final class LockedBox<T>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: T
+    init(_ value: T) { stored = value }
+    var value: T {
+        get { lock.lock(); defer { lock.unlock() }; return stored }
+        set { lock.lock(); stored = newValue; lock.unlock() }
     }
 }

@@ -143,6 +143,31 @@ final class LuaLimitsTests: XCTestCase {
         XCTAssertEqual(try XCTUnwrap(failure(lua, "swallow() return 'survived'")).kind, .limit)
     }
 
+    /// A Swift function that fails because the script is being stopped (work on another thread
+    /// that asked `isStopping`, say) ends the script there: the stop is the error, not the
+    /// function's, and a `pcall` around it cannot swallow it.
+    func testASwiftFunctionFailingPastTheDeadlineStopsTheScript() throws {
+        let lua = makeState()
+        let interrupter = lua.interrupter
+        lua.register("wait_for_helpers") { _ in
+            while !interrupter.isStopping { usleep(10_000) }
+            throw LuaRuntimeError("interrupted")
+        }
+        lua.timeLimit = 0.2
+        XCTAssertFalse(interrupter.isStopping, "not before the deadline")
+        let e = try XCTUnwrap(failure(lua, """
+            local ok, err = pcall(wait_for_helpers)
+            print_after = true
+            return "survived", ok, err
+            """))
+        XCTAssertEqual(e.stopReason, .timeLimit(seconds: 0.2))
+        XCTAssertEqual(e.message, "script stopped: time limit of 0.2 s reached")
+        lua.resetLimits()
+        lua.timeLimit = nil
+        XCTAssertEqual(try lua.run("return print_after"), [.nil], "no statement after the pcall ran")
+        XCTAssertFalse(interrupter.isStopping, "a reset ends the stop")
+    }
+
     func testAStopIsStickyUntilResetAndTheStateIsUsableAfterwards() throws {
         let lua = makeState()
         lua.instructionBudget = 10_000

@@ -16,11 +16,23 @@ public struct ParallelReads: Sendable {
     /// How many connections at most, the first included.
     public let width: Int
     public let open: @Sendable () throws -> DatabaseQueue
+    /// Whether the caller is being stopped (a script's Ctrl-C or time limit): the other
+    /// connections' statements ask it as SQLite's progress handler, and the first connection asks
+    /// it while it waits for them, so the work stops with the caller's own statement. Read from
+    /// several threads: it must change nothing.
+    public var shouldStop: (@Sendable () -> Bool)?
 
     /// `open` makes one more read-only connection to the same register file.
     public init(width: Int = ProcessInfo.processInfo.activeProcessorCount, open: @escaping @Sendable () throws -> DatabaseQueue) {
         self.width = max(1, width)
         self.open = open
+    }
+
+    /// The same, stopping when `test` says so (see ``shouldStop``).
+    public func stopping(when test: @escaping @Sendable () -> Bool) -> ParallelReads {
+        var copy = self
+        copy.shouldStop = test
+        return copy
     }
 
     /// The results of `jobs`, in order. `db` must be in a read transaction (`queue.read`): its
@@ -29,8 +41,8 @@ public struct ParallelReads: Sendable {
         let helpers = helpers(db, jobs: jobs.count)
         guard helpers > 0 else { return try jobs.map { try $0(db) } }
         let state = try ParallelReadState(jobs: jobs, fingerprint: ParallelReads.fingerprint(db))
-        let open = self.open
-        let group = ParallelReads.start(helpers) { state.helper(open) }
+        let open = self.open, stop = shouldStop
+        let group = ParallelReads.start(helpers) { state.helper(open, stop) }
         state.work(on: db)
         group.wait()
         return try state.results()
@@ -45,20 +57,32 @@ public struct ParallelReads: Sendable {
         let helpers = helpers(db, jobs: jobs.count)
         guard helpers > 0 else { return try jobs.map { try $0(db, each) } }
         let state = try OrderedStreamState(jobs: jobs, fingerprint: ParallelReads.fingerprint(db))
-        let open = self.open
-        let group = ParallelReads.start(helpers) { state.helper(open) }
+        let open = self.open, stop = shouldStop
+        let group = ParallelReads.start(helpers) { state.helper(open, stop) }
         defer { group.wait() }
-        return try state.inOrder(on: db, each)
+        return try state.inOrder(on: db, each, stop: stop)
     }
 
     public typealias RowSink = ([SQLValue]) throws -> Void
 
     /// Runs `body` on a new connection made by `open`, in a read transaction, when that sees the
     /// state `fingerprint` was taken from; otherwise (or when it cannot be opened) does nothing.
-    static func onSameState(_ open: () throws -> DatabaseQueue, _ fingerprint: String, _ body: (Database) -> Void) {
+    /// Its statements are interrupted once `stop` says so.
+    static func onSameState(_ open: () throws -> DatabaseQueue, _ fingerprint: String, stop: (@Sendable () -> Bool)?,
+                            _ body: (Database) -> Void) {
         guard let queue = try? open() else { return }
         defer { try? queue.close() }
         try? queue.inDatabase { db in
+            let test = stop.map(StopTest.init)
+            if let test {
+                sqlite3_progress_handler(db.sqliteConnection, 10_000, { context in
+                    Unmanaged<StopTest>.fromOpaque(context!).takeUnretainedValue().test() ? 1 : 0
+                }, Unmanaged.passUnretained(test).toOpaque())
+            }
+            defer {
+                if test != nil { sqlite3_progress_handler(db.sqliteConnection, 0, nil, nil) }
+                withExtendedLifetime(test) {}
+            }
             try db.execute(sql: "BEGIN DEFERRED")
             defer { try? db.execute(sql: "ROLLBACK") }
             guard try ParallelReads.fingerprint(db) == fingerprint else { return }
@@ -88,6 +112,12 @@ public struct ParallelReads: Sendable {
             SELECT coalesce((SELECT max(rowid) FROM audit_change), 0) || ':' || (SELECT schema_version FROM pragma_schema_version)
             """) ?? ""
     }
+}
+
+/// A stop test, boxed for SQLite's progress handler.
+private final class StopTest: Sendable {
+    let test: @Sendable () -> Bool
+    init(_ test: @escaping @Sendable () -> Bool) { self.test = test }
 }
 
 /// The jobs and their results, shared by the threads of one `ParallelReads.run`.
@@ -127,8 +157,8 @@ private final class ParallelReadState<T>: @unchecked Sendable {
 
     /// On its own connection, when that connection sees what the first one sees; otherwise it
     /// leaves the jobs to the others. A connection that cannot be opened takes no job either.
-    func helper(_ open: () throws -> DatabaseQueue) {
-        ParallelReads.onSameState(open, fingerprint) { work(on: $0) }
+    func helper(_ open: () throws -> DatabaseQueue, _ stop: (@Sendable () -> Bool)?) {
+        ParallelReads.onSameState(open, fingerprint, stop: stop) { work(on: $0) }
     }
 
     func results() throws -> [T] {
@@ -189,8 +219,8 @@ private final class OrderedStreamState<T>: @unchecked Sendable {
     }
 
     /// On its own connection, when it sees what the first one sees: takes jobs until none is left.
-    func helper(_ open: () throws -> DatabaseQueue) {
-        ParallelReads.onSameState(open, fingerprint) { db in
+    func helper(_ open: () throws -> DatabaseQueue, _ stop: (@Sendable () -> Bool)?) {
+        ParallelReads.onSameState(open, fingerprint, stop: stop) { db in
             turn.lock()
             running.append(db.sqliteConnection!)
             while let i = take() {
@@ -206,7 +236,8 @@ private final class OrderedStreamState<T>: @unchecked Sendable {
     /// The first connection: each job in its turn, run here into `each` when no one has taken
     /// it, or its spool read back once it is done; while the job whose turn it is runs
     /// elsewhere, it runs a later one ahead.
-    func inOrder(on db: Database, _ each: ParallelReads.RowSink) throws -> [T] {
+    /// While it waits, it asks `stop` every 50 ms, and stops everything when told to.
+    func inOrder(on db: Database, _ each: ParallelReads.RowSink, stop: (@Sendable () -> Bool)?) throws -> [T] {
         turn.lock(); running.append(db.sqliteConnection!); turn.unlock()
         defer { turn.lock(); running.removeAll { $0 == db.sqliteConnection }; turn.unlock() }
         /// The first failure, which stopped the rest (an interrupted statement's error is not it).
@@ -245,7 +276,11 @@ private final class OrderedStreamState<T>: @unchecked Sendable {
                     turn.lock()
                     continue
                 }
-                turn.wait()
+                guard let stop else { turn.wait(); continue }
+                turn.wait(until: Date(timeIntervalSinceNow: 0.05))
+                if failure == nil, stop() {
+                    fail(DatabaseError(resultCode: .SQLITE_INTERRUPT, message: "interrupted"))
+                }
             }
         }
         turn.lock(); defer { turn.unlock() }

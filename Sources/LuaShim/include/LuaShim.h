@@ -97,6 +97,10 @@ int ls_stop_reason(const ls_limits *limits);
 /// Checks the deadline now, for long calls outside Lua (a progress handler): returns the stop
 /// reason, LS_STOP_NONE when the script may go on.
 int ls_limits_poll(ls_limits *limits);
+/// Whether the script is being stopped (a stop reason, an interrupt, or the deadline passed),
+/// without changing anything: for other threads doing the script's work (a helper connection's
+/// progress handler), while the script's own thread may be polling.
+int ls_limits_stopping(const ls_limits *limits);
 
 /// Stops the running script at its next instruction, call or return, and calls the "also
 /// interrupt" callback. Async-signal-safe and callable from another thread, as lua.c's laction.
