@@ -59,16 +59,10 @@ extension ImportValidator {
     /// other bytes are converted each on their own, to the same result.
     final class CellMemo {
         let column: LinkageModel.Column
-        /// The texts kept and their conversions, in the order first met.
-        private var texts: [String] = []
-        private var results: [Result<SQLValue, ValueProblem>] = []
-        /// By hash: 1 + the index of a text kept, 0 for none; at most half full.
-        private var slots = [Int32](repeating: 0, count: 64)
-        private var label: String?
-        private var lookups = 0
-        private var keeping = true
-
         let traits: ColumnTraits
+        /// The texts kept, in a value of its own: one access of the class's storage per cell.
+        private var kept = Kept()
+        private var label: String?
 
         init(_ column: LinkageModel.Column, table: String) {
             self.column = column
@@ -81,41 +75,64 @@ extension ImportValidator {
 
         func convert(_ cell: CellValue, label: String, by validator: ImportValidator) -> Result<SQLValue, ValueProblem> {
             // The label is in the messages: the same for every row of a file, but checked.
-            guard keeping, case .text(let text) = cell, label == (self.label ?? label) else {
+            guard kept.keeping, case .text(let text) = cell, label == (self.label ?? label) else {
                 return validator.convert(cell, column: column, label: label, traits: traits)
             }
-            self.label = label
-            lookups += 1
-            let mask = slots.count - 1
-            var slot = Self.hash(text) & mask
-            while slots[slot] != 0 {
-                let i = Int(slots[slot]) - 1
-                if Self.sameBytes(texts[i], text) { return results[i] }
-                slot = (slot + 1) & mask
-            }
+            if self.label == nil { self.label = label }
+            let (known, slot) = kept.find(text)
+            if let known { return known }
             let result = validator.convert(cell, column: column, label: label, traits: traits)
-            if texts.count < Self.capacity {
-                texts.append(text)
-                results.append(result)
-                slots[slot] = Int32(texts.count)
-                if 2 * texts.count > slots.count { grow() }
-            } else if lookups < 2 * texts.count {
-                keeping = false
-                texts = []
-                results = []
-                slots = []
-            }
+            kept.keep(text, result, at: slot)
             return result
         }
 
-        /// Twice the slots, the texts placed again.
-        private func grow() {
-            slots = [Int32](repeating: 0, count: 2 * slots.count)
-            let mask = slots.count - 1
-            for (i, text) in texts.enumerated() {
-                var slot = Self.hash(text) & mask
-                while slots[slot] != 0 { slot = (slot + 1) & mask }
-                slots[slot] = Int32(i + 1)
+        private struct Kept {
+            /// The texts kept and their conversions, in the order first met.
+            var texts: [String] = []
+            var results: [Result<SQLValue, ValueProblem>] = []
+            /// By hash: 1 + the index of a text kept, 0 for none; at most half full.
+            var slots = [Int32](repeating: 0, count: 64)
+            var lookups = 0
+            var keeping = true
+
+            /// The conversion kept for `text`, else the slot where it goes.
+            mutating func find(_ text: String) -> (Result<SQLValue, ValueProblem>?, Int) {
+                lookups += 1
+                let mask = slots.count - 1
+                var slot = CellMemo.hash(text) & mask
+                while slots[slot] != 0 {
+                    let i = Int(slots[slot]) - 1
+                    if CellMemo.sameBytes(texts[i], text) { return (results[i], slot) }
+                    slot = (slot + 1) & mask
+                }
+                return (nil, slot)
+            }
+
+            /// Keeps a conversion while there is room; a full table is dropped when fewer than
+            /// half of the lookups found their text.
+            mutating func keep(_ text: String, _ result: Result<SQLValue, ValueProblem>, at slot: Int) {
+                if texts.count < CellMemo.capacity {
+                    texts.append(text)
+                    results.append(result)
+                    slots[slot] = Int32(texts.count)
+                    if 2 * texts.count > slots.count { grow() }
+                } else if lookups < 2 * texts.count {
+                    keeping = false
+                    texts = []
+                    results = []
+                    slots = []
+                }
+            }
+
+            /// Twice the slots, the texts placed again.
+            mutating func grow() {
+                slots = [Int32](repeating: 0, count: 2 * slots.count)
+                let mask = slots.count - 1
+                for (i, text) in texts.enumerated() {
+                    var slot = CellMemo.hash(text) & mask
+                    while slots[slot] != 0 { slot = (slot + 1) & mask }
+                    slots[slot] = Int32(i + 1)
+                }
             }
         }
 

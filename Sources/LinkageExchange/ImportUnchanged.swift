@@ -40,6 +40,8 @@ final class UnchangedRows {
     private let find: Statement
     /// Unchanged rows found so far.
     private(set) var count = 0
+    /// Their register rows.
+    private var ids = Set<Int64>()
     /// Batches not tried: a batch with few unchanged rows (a file of new or changed rows) stops the
     /// trying for the next `stride` batches, twice as many after each such batch tried again.
     private var skipping = 0
@@ -69,13 +71,9 @@ final class UnchangedRows {
         }
         self.compared = compared
         let column = { (field: String) in "r.v\(compared.firstIndex { $0.field == field }!)" }
-        let b = Self.batchTable, t = Self.table
+        let b = Self.batchTable
         try db.execute(sql: "DROP TABLE IF EXISTS temp.\(b)")
-        try db.execute(sql: "DROP TABLE IF EXISTS temp.\(t)")
         try db.execute(sql: "CREATE TEMP TABLE \(b) (line INTEGER NOT NULL, ok INTEGER NOT NULL\(compared.indices.map { ", v\($0)" }.joined()))")
-        // The register row of each unchanged row: a second row of the same register row is a
-        // duplicate in the file, refused by the primary key (``Abandon``).
-        try db.execute(sql: "CREATE TEMP TABLE \(t) (id INTEGER PRIMARY KEY, line INTEGER NOT NULL)")
         insert = try RawWrite(db, sql: "INSERT INTO temp.\(b) VALUES (\(Array(repeating: "?", count: compared.count + 2).joined(separator: ", ")))")
         var conditions = ["r.ok = 1"]
         var joins = ["JOIN main.household AS x ON x.\(key) = \(column(key))"]
@@ -88,8 +86,8 @@ final class UnchangedRows {
             }
         }
         find = try db.makeStatement(sql: """
-            INSERT INTO temp.\(t) (id, line) SELECT x.id, r.line FROM temp.\(b) AS r \(joins.joined(separator: " "))
-            WHERE \(conditions.joined(separator: " AND ")) ORDER BY r.rowid RETURNING line
+            SELECT x.id, r.line FROM temp.\(b) AS r \(joins.joined(separator: " "))
+            WHERE \(conditions.joined(separator: " AND "))
             """)
     }
 
@@ -112,8 +110,9 @@ final class UnchangedRows {
             values.removeAll(keepingCapacity: true)
             values.append(.integer(Int64(r.line)))
             values.append(.integer(1))
-            for c in compared {
-                guard let value = c.index < r.cells.count ? value(r.cells[c.index], c) : .null else {
+            for k in compared.indices {
+                let index = compared[k].index
+                guard let value = index < r.cells.count ? value(r.cells[index], k) : .null else {
                     values[1] = .integer(0)
                     break
                 }
@@ -123,11 +122,11 @@ final class UnchangedRows {
             try insert.run(values)
         }
         var lines = Set<Int>()
-        do {
-            let rows = try Int.fetchCursor(find)
-            while let line = try rows.next() { lines.insert(line) }
-        } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
-            throw Abandon()
+        let rows = try Row.fetchCursor(find)
+        while let row = try rows.next() {
+            // A second row of the same register row is a duplicate in the file.
+            guard ids.insert(row[0]).inserted else { throw Abandon() }
+            lines.insert(row[1])
         }
         count += lines.count
         if lines.count * 4 < batch.count {
@@ -140,17 +139,17 @@ final class UnchangedRows {
     }
 
     /// A cell as the value a row's check gives it, or nil when the row must be checked.
-    private func value(_ cell: CellValue, _ compared: Compared) -> SQLValue? {
+    private func value(_ cell: CellValue, _ k: Int) -> SQLValue? {
         if ImportValidator.isBlank(cell) { return .null }
         if case .text(let text) = cell, Privacy.containsMasked(text) { return nil }
-        switch compared.read {
+        switch compared[k].read {
         case .id: return ImportValidator.rowID(cell).map { .integer($0) }
         case .village:
             // By code, as ``ImportValidator/village(_:area:)`` looks a 12-digit text up.
             let text = ImportValidator.clean(cell.text)
             return text.utf8.count == 12 && text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) ? .text(text) : nil
         case .column(let memo):
-            guard case .success(let v) = memo.convert(cell, label: compared.label, by: validator) else { return nil }
+            guard case .success(let v) = memo.convert(cell, label: compared[k].label, by: validator) else { return nil }
             return v
         }
     }
@@ -158,8 +157,13 @@ final class UnchangedRows {
     /// Whether a row the checks staged shares its key, or the values of a unique set, with an
     /// unchanged row (which the set-wise checks would report as a duplicate in the file).
     func collides(with staging: ImportStaging) throws -> Bool {
-        guard count > 0 else { return false }
+        guard count > 0, try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM temp.\(ImportStaging.table))") == true else { return false }
         let s = ImportStaging.table, t = Self.table
+        // The unchanged rows' register rows, in a TEMP table for the joins.
+        try db.execute(sql: "DROP TABLE IF EXISTS temp.\(t)")
+        try db.execute(sql: "CREATE TEMP TABLE \(t) (id INTEGER PRIMARY KEY)")
+        let insert = try db.makeStatement(sql: "INSERT INTO temp.\(t) (id) VALUES (?)")
+        for id in ids { try insert.execute(arguments: [id]) }
         let c = { (name: String) in "r.c\(staging.columns.firstIndex(of: name)!)" }
         var checks: [String] = []
         for keyset in try String.fetchAll(db, sql: "SELECT DISTINCT keyset FROM temp.\(s) WHERE keyfull = 1") {
