@@ -41,7 +41,7 @@ final class UnchangedRows {
     /// Unchanged rows found so far.
     private(set) var count = 0
     /// Their register rows.
-    private var ids = Set<Int64>()
+    private var ids = IDRanges()
     /// Batches not tried: a batch with few unchanged rows (a file of new or changed rows) stops the
     /// trying for the next `stride` batches, twice as many after each such batch tried again.
     private var skipping = 0
@@ -125,7 +125,7 @@ final class UnchangedRows {
         let rows = try Row.fetchCursor(find)
         while let row = try rows.next() {
             // A second row of the same register row is a duplicate in the file.
-            guard ids.insert(row[0]).inserted else { throw Abandon() }
+            guard ids.insert(row[0]) else { throw Abandon() }
             lines.insert(row[1])
         }
         count += lines.count
@@ -163,7 +163,9 @@ final class UnchangedRows {
         try db.execute(sql: "DROP TABLE IF EXISTS temp.\(t)")
         try db.execute(sql: "CREATE TEMP TABLE \(t) (id INTEGER PRIMARY KEY)")
         let insert = try db.makeStatement(sql: "INSERT INTO temp.\(t) (id) VALUES (?)")
-        for id in ids { try insert.execute(arguments: [id]) }
+        for (start, end) in zip(ids.starts, ids.ends) {
+            for id in start...end { try insert.execute(arguments: [id]) }
+        }
         let c = { (name: String) in "r.c\(staging.columns.firstIndex(of: name)!)" }
         var checks: [String] = []
         for keyset in try String.fetchAll(db, sql: "SELECT DISTINCT keyset FROM temp.\(s) WHERE keyfull = 1") {
@@ -183,5 +185,44 @@ final class UnchangedRows {
         }
         for check in checks where try Bool.fetchOne(db, sql: "SELECT EXISTS (\(check))") == true { return true }
         return false
+    }
+}
+
+/// A set of row ids as ranges of consecutive ids: an exported file lists its rows in id order, so a
+/// million ids are a few ranges, not a million entries (memory stays flat at nation scale).
+struct IDRanges {
+    /// The first and last id of each range, in order; ranges neither overlap nor touch.
+    private(set) var starts: [Int64] = []
+    private(set) var ends: [Int64] = []
+
+    /// Adds `id`; false when it is already in.
+    mutating func insert(_ id: Int64) -> Bool {
+        // The usual case: after every id so far.
+        if let last = ends.last, id > last {
+            if id == last + 1 { ends[ends.count - 1] = id } else { starts.append(id); ends.append(id) }
+            return true
+        }
+        if ends.isEmpty { starts.append(id); ends.append(id); return true }
+        // The first range that ends at or after id.
+        var low = 0, high = ends.count
+        while low < high {
+            let mid = (low + high) / 2
+            if ends[mid] < id { low = mid + 1 } else { high = mid }
+        }
+        if starts[low] <= id { return false }
+        let joinsPrevious = low > 0 && ends[low - 1] == id - 1
+        let joinsNext = starts[low] == id + 1
+        switch (joinsPrevious, joinsNext) {
+        case (true, true):
+            ends[low - 1] = ends[low]
+            starts.remove(at: low)
+            ends.remove(at: low)
+        case (true, false): ends[low - 1] = id
+        case (false, true): starts[low] = id
+        case (false, false):
+            starts.insert(id, at: low)
+            ends.insert(id, at: low)
+        }
+        return true
     }
 }

@@ -173,4 +173,21 @@ final class UnchangedImportTests: ExchangeTestCase {
         requireSuccess(report)
         XCTAssertEqual([report.updated, report.unchanged, report.unchangedAtOnce], [4, 0, 0])
     }
+
+    /// The register ids of the unchanged rows, kept as ranges: in order, out of order, joined, twice.
+    func testIDRangesKeepEachIDOnce() {
+        var ranges = IDRanges()
+        var set = Set<Int64>()
+        var generator = SystemRandomNumberGenerator()
+        let ids: [Int64] = Array(1...50) + [70, 60, 55, 52, 51, 53, 54, 56, 57, 58, 59, 61] + (0..<400).map { _ in Int64.random(in: 1...300, using: &generator) }
+        for id in ids {
+            XCTAssertEqual(ranges.insert(id), set.insert(id).inserted, "id \(id)")
+        }
+        let listed = zip(ranges.starts, ranges.ends).flatMap { Array($0...$1) }
+        XCTAssertEqual(listed, set.sorted())
+        XCTAssertTrue(zip(ranges.ends, ranges.starts.dropFirst()).allSatisfy { $0 + 1 < $1 }, "ranges neither overlap nor touch")
+        var ordered = IDRanges()
+        for id in Int64(1)...100_000 where id % 1000 != 0 { _ = ordered.insert(id) }
+        XCTAssertEqual(ordered.starts.count, 100, "an export in id order is a few ranges")
+    }
 }
