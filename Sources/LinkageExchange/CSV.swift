@@ -104,10 +104,23 @@ struct CSVParser {
         if !(record.count == 1 && record[0].isEmpty) { try each(CSVRecord(line: recordLine, fields: record)) }
     }
 
+    /// Appends `c` and the bytes from `i` up to the next `stop` or line break, and moves `i` there.
+    private mutating func appendRun(_ c: UInt8, _ bytes: UnsafeBufferPointer<UInt8>, from i: inout Int, until stop: UInt8) {
+        var j = i
+        while j < bytes.count, bytes[j] != stop, bytes[j] != UInt8(ascii: "\n"), bytes[j] != UInt8(ascii: "\r") { j += 1 }
+        field.append(c)
+        field.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[i..<j]))
+        i = j
+    }
+
     /// Parses the next bytes, handing on each record that ends in them.
     mutating func feed(_ bytes: UnsafeBufferPointer<UInt8>, each: (CSVRecord) throws -> Void) throws {
         let quote = UInt8(ascii: "\""), lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
-        for c in bytes {
+        let separator = self.separator
+        var i = 0
+        while i < bytes.count {
+            let c = bytes[i]
+            i += 1
             if afterCR {
                 afterCR = false
                 if c == lf {
@@ -125,7 +138,9 @@ struct CSVParser {
                 case quote: afterQuote = true
                 case lf: field.append(c); line += 1
                 case cr: field.append(c); line += 1; afterCR = true
-                default: field.append(c)
+                default:
+                    // The run of ordinary bytes up to the next quote or line break, at once.
+                    appendRun(c, bytes, from: &i, until: quote)
                 }
                 continue
             }
@@ -143,7 +158,9 @@ struct CSVParser {
                 recordLine = line
                 afterCR = c == cr
             default:
-                field.append(c)
+                // The run of ordinary bytes up to the next separator or line break, at once (a
+                // quote inside an unquoted field is kept as it is).
+                appendRun(c, bytes, from: &i, until: separator)
                 atFieldStart = false
             }
         }

@@ -8,16 +8,34 @@ extension ImportValidator {
     /// Trimmed, with full-width spaces too.
     static func clean(_ s: String) -> String {
         // Most cells have nothing to trim: that is told from their ends, without Foundation's copy.
+        if printedEnds(s) { return s }
         guard let first = s.unicodeScalars.first, let last = s.unicodeScalars.last,
               spaces.contains(first) || spaces.contains(last) else { return s }
         return s.trimmingCharacters(in: spaces)
     }
 
-    /// `cell.isEmpty` (every scalar white), told from the first scalar for the usual cell that
-    /// begins with a printable ASCII character or a CJK one (nothing above U+3000 is white).
+    /// Whether the first and the last scalar are certainly not white, told from their UTF-8 lead
+    /// bytes: printable ASCII, or a scalar from U+4000 on (a lead byte from E4: CJK and beyond;
+    /// every white scalar, U+3000 the last of them, lies below).
+    static func printedEnds(_ s: String) -> Bool {
+        let utf8 = s.utf8
+        guard let first = utf8.first, first >= 0x21, first != 0x7F, first < 0x80 || first >= 0xE4 else { return false }
+        var i = utf8.index(before: utf8.endIndex)
+        var steps = 0
+        while utf8[i] & 0xC0 == 0x80, steps < 3, i > utf8.startIndex {
+            i = utf8.index(before: i)
+            steps += 1
+        }
+        let last = utf8[i]
+        return last >= 0x21 && last != 0x7F && (last < 0x80 || last >= 0xE4)
+    }
+
+    /// `cell.isEmpty` (every scalar white), told from the first byte for the usual cell that
+    /// begins with a printable ASCII character or a CJK one (nothing from U+4000 is white).
     static func isBlank(_ cell: CellValue) -> Bool {
-        if case .text(let s) = cell, let first = s.unicodeScalars.first,
-           (0x21...0x7E).contains(first.value) || first.value > 0x3000 { return false }
+        // From the first byte: printable ASCII, or a lead byte from E4 (a scalar from U+4000).
+        if case .text(let s) = cell, let first = s.utf8.first,
+           (0x21...0x7E).contains(first) || (0xE4...0xF4).contains(first) { return false }
         return cell.isEmpty
     }
 
@@ -34,14 +52,22 @@ extension ImportValidator {
     /// converts to the same value or problem, and most columns have few distinct texts (codes,
     /// yes/no, counts, years, village codes), converted once each. A column whose texts rarely
     /// repeat (names, resident IDs, phones) stops keeping them.
+    ///
+    /// The texts are kept by their UTF-8 bytes in a table of their own (FNV-1a, open addressing):
+    /// a Swift dictionary of strings hashes each Chinese text through its normalised form, which
+    /// cost more than the conversion it saved. Texts that are canonically equal but written with
+    /// other bytes are converted each on their own, to the same result.
     final class CellMemo {
         let column: LinkageModel.Column
-        private var results: [String: Result<SQLValue, ValueProblem>] = [:]
+        let traits: ColumnTraits
+        /// The texts kept, in a value of its own: one access of the class's storage per cell.
+        private var kept = Kept()
         private var label: String?
-        private var lookups = 0
-        private var keeping = true
 
-        init(_ column: LinkageModel.Column) { self.column = column }
+        init(_ column: LinkageModel.Column, table: String) {
+            self.column = column
+            traits = ColumnTraits(column.name, table: table)
+        }
 
         /// At most this many texts are kept; when they are full, the column keeps them only if
         /// more than half of its cells were found among them.
@@ -49,30 +75,123 @@ extension ImportValidator {
 
         func convert(_ cell: CellValue, label: String, by validator: ImportValidator) -> Result<SQLValue, ValueProblem> {
             // The label is in the messages: the same for every row of a file, but checked.
-            guard keeping, case .text(let text) = cell, label == (self.label ?? label) else {
-                return validator.convert(cell, column: column, label: label)
+            guard kept.keeping, case .text(let text) = cell, label == (self.label ?? label) else {
+                return validator.convert(cell, column: column, label: label, traits: traits)
             }
-            self.label = label
-            lookups += 1
-            if let known = results[text] { return known }
-            let result = validator.convert(cell, column: column, label: label)
-            if results.count < Self.capacity {
-                results[text] = result
-            } else if lookups < 2 * results.count {
-                keeping = false
-                results = [:]
-            }
+            if self.label == nil { self.label = label }
+            let (known, slot) = kept.find(text)
+            if let known { return known }
+            let result = validator.convert(cell, column: column, label: label, traits: traits)
+            kept.keep(text, result, at: slot)
             return result
         }
+
+        private struct Kept {
+            /// The texts kept and their conversions, in the order first met.
+            var texts: [String] = []
+            var results: [Result<SQLValue, ValueProblem>] = []
+            /// By hash: 1 + the index of a text kept, 0 for none; at most half full.
+            var slots = [Int32](repeating: 0, count: 64)
+            var lookups = 0
+            var keeping = true
+
+            /// The conversion kept for `text`, else the slot where it goes.
+            mutating func find(_ text: String) -> (Result<SQLValue, ValueProblem>?, Int) {
+                lookups += 1
+                let mask = slots.count - 1
+                var slot = CellMemo.hash(text) & mask
+                while slots[slot] != 0 {
+                    let i = Int(slots[slot]) - 1
+                    if CellMemo.sameBytes(texts[i], text) { return (results[i], slot) }
+                    slot = (slot + 1) & mask
+                }
+                return (nil, slot)
+            }
+
+            /// Keeps a conversion while there is room; a full table is dropped when fewer than
+            /// half of the lookups found their text.
+            mutating func keep(_ text: String, _ result: Result<SQLValue, ValueProblem>, at slot: Int) {
+                if texts.count < CellMemo.capacity {
+                    texts.append(text)
+                    results.append(result)
+                    slots[slot] = Int32(texts.count)
+                    if 2 * texts.count > slots.count { grow() }
+                } else if lookups < 2 * texts.count {
+                    keeping = false
+                    texts = []
+                    results = []
+                    slots = []
+                }
+            }
+
+            /// Twice the slots, the texts placed again.
+            mutating func grow() {
+                slots = [Int32](repeating: 0, count: 2 * slots.count)
+                let mask = slots.count - 1
+                for (i, text) in texts.enumerated() {
+                    var slot = CellMemo.hash(text) & mask
+                    while slots[slot] != 0 { slot = (slot + 1) & mask }
+                    slots[slot] = Int32(i + 1)
+                }
+            }
+        }
+
+        /// Whether two texts have the same UTF-8 bytes (not String's ==, which compares them
+        /// normalised).
+        static func sameBytes(_ a: String, _ b: String) -> Bool {
+            let n = a.utf8.count
+            guard n == b.utf8.count else { return false }
+            guard n > 0 else { return true }
+            let same = a.utf8.withContiguousStorageIfAvailable { pa in
+                b.utf8.withContiguousStorageIfAvailable { pb in memcmp(pa.baseAddress!, pb.baseAddress!, n) == 0 }
+            }
+            return (same ?? nil) ?? a.utf8.elementsEqual(b.utf8)
+        }
+
+        /// FNV-1a of the text's UTF-8 bytes.
+        static func hash(_ text: String) -> Int {
+            var h: UInt64 = 0xcbf29ce484222325
+            for b in text.utf8 { h = (h ^ UInt64(b)) &* 0x100000001b3 }
+            return Int(truncatingIfNeeded: h ^ (h >> 29))
+        }
+    }
+
+    /// Which of the rules by name a column's cells follow, told once per column.
+    struct ColumnTraits {
+        let isResidentID: Bool
+        let isDate: Bool
+        let isPhone: Bool
+        let isYear: Bool
+        /// The digits of a code (`area.code` 9, `village.code` 12).
+        let codeLength: Int?
+
+        init(_ name: String, table: String) {
+            // Not String.contains(_:), which Foundation answers through NSString.
+            isResidentID = name == "resident_id" || name.hasSuffix("_resident_id")
+            isDate = name == "date" || name.hasSuffix("_date") || name.hasSuffix("_on")
+            isPhone = name == "phone"
+            isYear = name.hasSuffix("year")
+            codeLength = name == "code" ? ["area": 9, "village": 12][table] : nil
+        }
+    }
+
+    /// A phone number: 5 to 20 characters, digits, spaces, + and -.
+    static func isPhone(_ text: String) -> Bool {
+        let utf8 = text.utf8
+        if utf8.allSatisfy({ $0 < 0x80 }) {
+            // ASCII: a character is a byte (CR LF, one character of two, is refused either way).
+            return (5...20).contains(utf8.count)
+                && utf8.allSatisfy { ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "-") }
+        }
+        return !(text.count < 5 || text.count > 20 || text.contains(where: { !($0.isASCII && ($0.isNumber || "+ -".contains($0))) }))
     }
 
     /// A cell as the value of a column: its type, enumeration, and the rules of resident IDs,
     /// dates, phones and codes; FieldCheck (the query API's own check) has the last word.
-    func convert(_ cell: CellValue, column: LinkageModel.Column, label: String) -> Result<SQLValue, ValueProblem> {
+    func convert(_ cell: CellValue, column: LinkageModel.Column, label: String, traits: ColumnTraits) -> Result<SQLValue, ValueProblem> {
         let table = kind.table
         let name = column.name
-        // Not String.contains(_:), which Foundation answers through NSString for every cell.
-        let isResidentID = name == "resident_id" || name.hasSuffix("_resident_id")
+        let isResidentID = traits.isResidentID
         var value: SQLValue
         switch column.kind {
         case .text:
@@ -85,7 +204,7 @@ extension ImportValidator {
                 }
                 if d == d.rounded(), abs(d) < 1e15 {
                     text = String(Int64(d))
-                    if name == "date" || name.hasSuffix("_date") || name.hasSuffix("_on"), let date = XLSXReader.date(fromSerial: d) { text = date }
+                    if traits.isDate, let date = XLSXReader.date(fromSerial: d) { text = date }
                 } else { text = cell.text }
             default: text = ImportValidator.clean(cell.text)
             }
@@ -99,16 +218,16 @@ extension ImportValidator {
                 do { text = try ResidentID(text).value } catch {
                     return .failure(.init(message: "\(label) '\(text)': \(error)", hint: residentIDHint(text, error)))
                 }
-            } else if name == "date" || name.hasSuffix("_date") || name.hasSuffix("_on") {
+            } else if traits.isDate {
                 guard let date = ImportValidator.normalizeDate(text), (try? DateText.check(date, field: name)) != nil else {
                     return .failure(.init(message: "\(label) '\(text)' is not a date", hint: "write YYYY-MM-DD, such as 2012-03-01, with a day that exists"))
                 }
                 text = date
-            } else if name == "phone" {
-                if text.count < 5 || text.count > 20 || text.contains(where: { !($0.isASCII && ($0.isNumber || "+ -".contains($0))) }) {
+            } else if traits.isPhone {
+                if !ImportValidator.isPhone(text) {
                     return .failure(.init(message: "\(label) '\(text)' is not a phone number", hint: "write 5 to 20 digits (spaces, + and - allowed), such as 13800001234"))
                 }
-            } else if name == "code", let length = ["area": 9, "village": 12][table] {
+            } else if let length = traits.codeLength {
                 if text.count != length || !text.allSatisfy({ $0.isASCII && $0.isNumber }) {
                     let what = table == "area" ? "a township or subdistrict code has 9 digits (county 6 + 3), such as 620502100"
                                                : "a village or community code has 12 digits (its area's 9 + 3), such as 620502100001"
@@ -138,7 +257,7 @@ extension ImportValidator {
                     else if let d = Double(t), d == d.rounded(), abs(d) < 9e15 { value = .integer(Int64(d)) }
                     else { return .failure(.init(message: "\(label) '\(cell.text)' is not a whole number", hint: "write digits only, such as 4")) }
                 }
-                if name.hasSuffix("year"), case .integer(let y) = value, !(1980...2100).contains(y) {
+                if traits.isYear, case .integer(let y) = value, !(1980...2100).contains(y) {
                     return .failure(.init(message: "\(label) \(y) is not a year from 1980 to 2100", hint: "write the four-digit year, such as 2015"))
                 }
             }

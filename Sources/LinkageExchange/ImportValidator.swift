@@ -95,7 +95,7 @@ public final class ImportValidator {
         // `id` names a row of this register (a file exported from it): the one key that tells
         // apart visits of the same day, and that lets a round trip correct a resident ID or a code.
         fields = ["id"] + direct.map(\.name) + kind.referenceFields
-        for f in fields { if let column = info[f] { memos[f] = CellMemo(column) } }
+        for f in fields { if let column = info[f] { memos[f] = CellMemo(column, table: kind.table) } }
         // English names first, then the kind's own Chinese names, then the common ones.
         for f in fields { lookup[ImportHeaders.normalize(f)] = f }
         for f in fields { for n in ImportHeaders.byKind[kind]?[f] ?? [] where lookup[ImportHeaders.normalize(n)] == nil { lookup[ImportHeaders.normalize(n)] = f } }
@@ -145,6 +145,26 @@ public final class ImportValidator {
 
     // MARK: one row
 
+    /// A cell of the `id` column as the register row it names, or nil when it is not a row's number.
+    static func rowID(_ cell: CellValue) -> Int64? {
+        switch cell {
+        case .integer(let i) where i > 0: return i
+        case .number(let d) where d == d.rounded() && d > 0 && d < 9e15: return Int64(d)
+        default:
+            if let i = Int64(ImportValidator.clean(cell.text)), i > 0 { return i }
+            return nil
+        }
+    }
+
+    /// A cell of a field that is a column of the table, converted as ``prepare(_:)`` converts it
+    /// (``CellMemo``); nil for a field that is not a column (`id`, a reference).
+    func convert(_ cell: CellValue, field: String, label: String) -> Result<SQLValue, ValueProblem>? {
+        memos[field]?.convert(cell, label: label, by: self)
+    }
+
+    /// The conversions of a field that is a column of the table; nil for `id` and a reference.
+    func memo(_ field: String) -> CellMemo? { memos[field] }
+
     /// Checks one row: values, references and the rules that look at other rows of the register.
     func prepare(_ input: ImportRowInput) -> PreparedRow {
         var row = PreparedRow(line: input.line)
@@ -167,17 +187,12 @@ public final class ImportValidator {
                 continue
             }
             if field == "id" {
-                switch given.value {
-                case .integer(let i) where i > 0: row.values["id"] = .integer(i)
-                case .number(let d) where d == d.rounded() && d > 0 && d < 9e15: row.values["id"] = .integer(Int64(d))
-                default:
-                    if let i = Int64(ImportValidator.clean(given.value.text)), i > 0 { row.values["id"] = .integer(i) }
-                    else { fail(field, "id '\(given.value.text)' is not the number of a row", "leave id as linkage export wrote it, or empty for a new row") }
-                }
+                if let id = ImportValidator.rowID(given.value) { row.values["id"] = .integer(id) }
+                else { fail(field, "id '\(given.value.text)' is not the number of a row", "leave id as linkage export wrote it, or empty for a new row") }
                 continue
             }
-            if let memo = memos[field] {
-                switch memo.convert(given.value, label: given.label, by: self) {
+            if let converted = convert(given.value, field: field, label: given.label) {
+                switch converted {
                 case .success(let v): row.values[field] = v
                 case .failure(let p): fail(field, p.message, p.hint)
                 }

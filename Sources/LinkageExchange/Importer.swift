@@ -15,6 +15,8 @@ public struct ImportReport: Sendable {
     public var problems: [ImportProblem] = []
     public var dryRun = false
     public var blankRows: [Int] = []
+    /// Of the unchanged rows, those found a batch at a time without the row's checks (``UnchangedRows``).
+    var unchangedAtOnce = 0
 
     public var succeeded: Bool { problems.isEmpty }
 
@@ -45,6 +47,12 @@ public struct ImportReport: Sendable {
 public enum Importer {
     public static func run(_ table: InputTable, kind: ImportKind, register: Register, update: Bool, dryRun: Bool,
                            audit: AuditSource) throws -> ImportReport {
+        try run(table, kind: kind, register: register, update: update, dryRun: dryRun, audit: audit, findUnchanged: true)
+    }
+
+    /// `findUnchanged: false` checks every row one by one, as a test compares.
+    static func run(_ table: InputTable, kind: ImportKind, register: Register, update: Bool, dryRun: Bool,
+                    audit: AuditSource, findUnchanged: Bool) throws -> ImportReport {
         var report = ImportReport(kind: kind, file: table.file, source: table.sourceDescription)
         report.dryRun = dryRun
         report.blankRows = table.blankRows
@@ -53,7 +61,7 @@ public enum Importer {
             let session = try RegisterSession(db: db, audit: audit, busyTimeout: register.busyTimeout)
             try session.begin(immediate: true)
             do {
-                try importRows(table, kind: kind, db: db, update: update, report: &report)
+                try importRows(table, kind: kind, db: db, update: update, findUnchanged: findUnchanged, report: &report)
                 guard report.problems.isEmpty, !dryRun else { return session.rollback() }
                 try session.commit()
             } catch {
@@ -92,7 +100,8 @@ public enum Importer {
     /// with joins, and one INSERT and one UPDATE write every row. When the register refuses the set
     /// (a CHECK or trigger the checks do not foresee), it is rolled back and the file is read again
     /// and written row by row, so the refusal is reported on its row.
-    static func importRows(_ table: InputTable, kind: ImportKind, db: Database, update: Bool, report: inout ImportReport) throws {
+    static func importRows(_ table: InputTable, kind: ImportKind, db: Database, update: Bool, findUnchanged: Bool = true,
+                           report: inout ImportReport) throws {
         let schema = try SchemaCatalog(db)
         let validator = try ImportValidator(kind: kind, db: db, schema: schema, file: table.file)
         // A column without a header is a problem when it has values: a pass over the file tells.
@@ -106,16 +115,36 @@ public enum Importer {
             report.problems.sort(by: order)
             return
         }
+        // Rows that change nothing are found a batch at a time and skip the row's checks; when
+        // that cannot be kept exact (a duplicate in the file), the import starts again without.
+        if findUnchanged, let unchanged = try UnchangedRows(validator: validator, db: db, mapping: mapping, header: table.header, update: update) {
+            defer { unchanged.drop() }
+            let start = report
+            do {
+                return try importMapped(table, mapping: mapping, validator: validator, db: db, update: update, unchanged: unchanged, report: &report)
+            } catch is UnchangedRows.Abandon {
+                report = start
+            }
+        }
+        try importMapped(table, mapping: mapping, validator: validator, db: db, update: update, unchanged: nil, report: &report)
+    }
+
+    /// ``importRows(_:kind:db:update:report:)`` once the header is mapped without a problem.
+    static func importMapped(_ table: InputTable, mapping: [Int: String], validator: ImportValidator, db: Database, update: Bool,
+                             unchanged: UnchangedRows?, report: inout ImportReport) throws {
+        let kind = validator.kind
         let fileColumns = Dictionary(uniqueKeysWithValues: mapping.map { ($0.value, table.columnLabel($0.key)) })
         let staging = try ImportStaging(validator: validator, db: db, columns: fileColumns)
         validator.mayLinkInSet = kind == .links && validator.absent.isEmpty
         defer { staging.drop() }
         // One pass over the cells: converted, checked on their own, and staged.
         var problems: [ImportProblem] = []
-        report.rows = try eachInput(table, mapping: mapping, validator: validator, db: db, problem: { problems.append($0) }) { input in
+        report.rows = try eachInput(table, mapping: mapping, validator: validator, db: db, unchanged: unchanged,
+                                    problem: { problems.append($0) }) { input in
             let row = validator.prepare(input)
             if row.problems.isEmpty { try staging.add(row) } else { problems += row.problems }
         }
+        if let unchanged, try unchanged.collides(with: staging) { throw UnchangedRows.Abandon() }
         report.problems = problems
         if report.rows == 0 {
             report.problems.append(ImportProblem(file: table.file, line: table.headerLine, column: nil, field: nil,
@@ -138,7 +167,8 @@ public enum Importer {
                 let counts = try Atomic.run(db, "linkage_import_rows") { try staging.write() }
                 report.inserted = counts.inserted
                 report.updated = counts.updated
-                report.unchanged = counts.unchanged
+                report.unchanged = counts.unchanged + (unchanged?.count ?? 0)
+                report.unchangedAtOnce = unchanged?.count ?? 0
             } catch is DatabaseError {
                 // A refusal the checks did not foresee: row by row, to tell which row and why. The
                 // file had no problem of its own (none were found), so all it gives now is rows.
@@ -185,7 +215,10 @@ public enum Importer {
     /// One pass over the file's rows (``InputTable/forEachRow(_:problem:)``), in batches whose
     /// references are found at once (``ReferenceSet``) before their rows are handed on as inputs
     /// of the validator; the problems of reading go to `problem`. Returns the number of rows.
+    /// With `unchanged`, the rows of a batch that change nothing (``UnchangedRows``) are counted
+    /// but not handed on.
     static func eachInput(_ table: InputTable, mapping: [Int: String], validator: ImportValidator, db: Database,
+                          unchanged: UnchangedRows? = nil,
                           problem: (ImportProblem) -> Void, _ body: (ImportRowInput) throws -> Void) throws -> Int {
         var batch: [InputTable.Row] = []
         batch.reserveCapacity(batchSize)
@@ -195,8 +228,13 @@ public enum Importer {
         let mapped = (mapping.keys.max() ?? -1) + 1
         func flush() throws {
             guard !batch.isEmpty else { return }
-            validator.found = try ReferenceSet.find(ReferenceSet.texts(batch, mapping: mapping, kind: validator.kind), db: db)
-            for r in batch {
+            var rows = batch
+            if let same = try unchanged?.unchanged(in: batch), !same.isEmpty { rows.removeAll { same.contains($0.line) } }
+            count += batch.count
+            batch.removeAll(keepingCapacity: true)
+            guard !rows.isEmpty else { return }
+            validator.found = try ReferenceSet.find(ReferenceSet.texts(rows, mapping: mapping, kind: validator.kind), db: db)
+            for r in rows {
                 var input = ImportRowInput(line: r.line, fields: Dictionary(minimumCapacity: mapping.count))
                 if r.cells.count >= mapped { input.columns = fileColumns }
                 for (i, field) in mapping where i < r.cells.count {
@@ -204,8 +242,6 @@ public enum Importer {
                 }
                 try body(input)
             }
-            count += batch.count
-            batch.removeAll(keepingCapacity: true)
         }
         try table.forEachRow({ r in
             batch.append(r)

@@ -7,6 +7,8 @@ public enum Privacy {
     /// an export without --show-pii read back, which must never be written into the register.
     public static func containsMasked(_ text: String) -> Bool {
         // Four asterisks in a row, looked for in the bytes: this runs on every cell of an import.
+        // A masked phone, the shorter of the two, has 11 characters.
+        guard text.utf8.count >= 11 else { return false }
         var run = 0
         guard text.utf8.contains(where: { run = $0 == UInt8(ascii: "*") ? run + 1 : 0; return run == 4 }) else { return false }
         return text.range(of: #"[0-9]{6}\*{8}[0-9]{3}[0-9Xx]|1[3-9][0-9]\*{4}[0-9]{4}"#, options: .regularExpression) != nil
