@@ -69,6 +69,13 @@ total=$(sqlite3 "$src" "SELECT count(*) FROM household")
 "$bin" init --db "$tmp/villages.db" >/dev/null
 sqlite3 -bail "$tmp/villages.db" "ATTACH '$src' AS src; BEGIN; INSERT INTO area SELECT * FROM src.area; INSERT INTO village SELECT * FROM src.village; COMMIT;"
 
+# Whether the --before binary refused the file (its message, cut, in c_reason): a reader of whole
+# sheets refuses one over its limits, and FoundationXML's parser gave up on large sheets.
+refused() {
+  [[ "$1" == "$before" ]] && grep -q '^linkage: ' "$tmp/err" || return 1
+  c_rows=refused c_reason="$(sed -n 's/^linkage: [^:]*: //p' "$tmp/err" | head -n 1 | cut -c1-110)"
+}
+
 # One contender's runs: sets c_wall, c_cpu, c_rss and c_rows ("refused" when a --before binary refuses the file).
 contender() { # $1 kind (read|import|openpyxl), $2 binary or "", $3 file, $4 register to copy for import
   local walls=() cpus=() rss=0 k
@@ -79,8 +86,7 @@ contender() { # $1 kind (read|import|openpyxl), $2 binary or "", $3 file, $4 reg
         run_once "$(printf '%q --db %q import areas %q' "$2" "$tmp/empty.db" "$3")" 2
         c_rows=$(sed -n '1s/.*, \([0-9]*\) rows$/\1/p' "$tmp/out")
         if [[ -z "$c_rows" ]]; then
-          grep -q "more than" "$tmp/out" "$tmp/err" && [[ "$2" == "$before" ]] && { c_rows=refused; }
-          [[ -n "$c_rows" ]] || { echo "xlsx_import: $2 did not report a row count: $(head -c 600 "$tmp/out" "$tmp/err")" >&2; exit 1; }
+          refused "$2" || { echo "xlsx_import: $2 did not report a row count: $(head -c 600 "$tmp/out" "$tmp/err")" >&2; exit 1; }
         fi ;;
       import)
         cp "$4" "$tmp/i.db"
@@ -88,8 +94,7 @@ contender() { # $1 kind (read|import|openpyxl), $2 binary or "", $3 file, $4 reg
         else run_once "$(printf '%q --db %q import households %q --update' "$2" "$tmp/i.db" "$3")"; fi
         c_rows=$(sed -n 's/^imported \([0-9]*\) households from .*: 0 added, 0 updated, \([0-9]*\) unchanged$/\2/p' "$tmp/out")
         if [[ -z "$c_rows" ]]; then
-          grep -q "more than" "$tmp/out" "$tmp/err" && [[ "$2" == "$before" ]] && { c_rows=refused; }
-          [[ -n "$c_rows" ]] || { echo "xlsx_import: $2 did not import: $(head -c 600 "$tmp/out" "$tmp/err")" >&2; exit 1; }
+          refused "$2" || { echo "xlsx_import: $2 did not import: $(head -c 600 "$tmp/out" "$tmp/err")" >&2; exit 1; }
         fi ;;
       openpyxl)
         run_once "$(printf '%q -c %q %q' "$python" 'import sys, openpyxl
@@ -108,7 +113,7 @@ print(n - 1)' "$3")"
 
 row() { # name rows
   if [[ "$2" == refused ]]; then
-    awk -v name="$1" -v s="$c_wall" -v r="$c_rss" 'BEGIN { printf "  %-34s %9s %9.2f %9s %9.1f   refused the file (over its limits)\n", name, "", s, "", r / 1024 }'
+    awk -v name="$1" -v s="$c_wall" -v r="$c_rss" -v why="$c_reason" 'BEGIN { printf "  %-34s %9s %9.2f %9s %9.1f   refused: %s\n", name, "", s, "", r / 1024, why }'
   else
     awk -v name="$1" -v n="$2" -v s="$c_wall" -v c="$c_cpu" -v r="$c_rss" 'BEGIN { printf "  %-34s %9d %9.2f %9.2f %9.1f %10d\n", name, n, s, c, r / 1024, n / s }'
   fi
