@@ -4,7 +4,8 @@ import LinkageModel
 /// A file to import: its header, and its rows of cells read on demand, whatever its format. A CSV
 /// file is read as a stream (``CSVFile``): each pass over the rows (``forEachRow(_:problem:)``)
 /// reads it again from the disk a chunk at a time, so no pass holds the file, its text or its rows.
-/// An XLSX sheet is read whole and its rows held.
+/// An XLSX sheet is read as a stream too (``XLSXSheetStream``): each pass unpacks and scans the
+/// sheet again, a piece at a time.
 public struct InputTable: Sendable {
     public enum Format: String, Sendable { case csv = "CSV", xlsx = "XLSX" }
 
@@ -31,6 +32,8 @@ public struct InputTable: Sendable {
         case csv(CSVFile)
         /// The rows, and the problems found while reading them (a merged header).
         case rows([Row], problems: [ImportProblem])
+        /// A worksheet read as a stream, and the problems found in its header (merged cells).
+        case xlsx(XLSXSheetStream, problems: [ImportProblem])
     }
 
     /// One pass over the rows after the header, in file order: each row, and in its place each
@@ -42,6 +45,11 @@ public struct InputTable: Sendable {
         case .rows(let rows, let problems):
             for p in problems { try problem(p) }
             for r in rows { try body(r) }
+        case .xlsx(let sheet, let problems):
+            for p in problems { try problem(p) }
+            try sheet.forEachRow({ number, cells in
+                if number != headerLine { try body(Row(line: number, cells: Array(cells))) }
+            }, count: header.count)
         case .csv(let csv):
             var atHeader = true
             let file = self.file, width = header.count
@@ -76,6 +84,7 @@ public struct InputTable: Sendable {
 
     /// The columns with a value in some row (a pass over the rows).
     public func filledColumns() throws -> Set<Int> {
+        if case .xlsx(let sheet, _) = source { return sheet.filled.filter { $0 < header.count } }
         var filled = Set<Int>()
         try forEachRow({ r in
             for (i, cell) in r.cells.enumerated() where !cell.isEmpty { filled.insert(i) }
@@ -116,8 +125,7 @@ public struct InputTable: Sendable {
         let ext = (path as NSString).pathExtension.lowercased()
         let isZip = start.starts(with: [0x50, 0x4B, 0x03, 0x04])
         if ext == "xlsx" || ext == "xlsm" || (ext != "csv" && ext != "txt" && ext != "tsv" && isZip) {
-            guard let data = FileManager.default.contents(atPath: path) else { throw ExchangeError("cannot read \(path): permission denied") }
-            return try xlsx(data: data, file: path, sheet: sheet)
+            return try xlsx(.path(path), file: path, sheet: sheet)
         }
         if ext == "xls" {
             throw ExchangeError("\(path) is an old Excel 97–2003 workbook (.xls); save it as .xlsx or as CSV")
@@ -147,21 +155,54 @@ public struct InputTable: Sendable {
     }
 
     public static func xlsx(path: String) throws -> InputTable {
-        guard let data = FileManager.default.contents(atPath: path) else { throw ExchangeError("cannot read \(path)") }
-        return try xlsx(data: data, file: path)
+        try xlsx(.path(path), file: path, sheet: nil)
     }
 
     public static func xlsx(data: Data, file path: String, sheet name: String? = nil) throws -> InputTable {
-        let sheet = try XLSXReader.read(data, file: path, sheet: name)
-        guard let head = sheet.rows.first else {
-            throw ExchangeError("\(path): the worksheet '\(MessageText.quoted(sheet.name))' is empty; it needs a header row naming the columns and one row per record")
+        try xlsx(.data(data), file: path, sheet: name)
+    }
+
+    /// A worksheet, surveyed (``XLSXSheetStream/open(_:file:sheet:limits:)``) and then read as a
+    /// stream by each pass; one whose rows are out of order is read whole.
+    static func xlsx(_ input: XLSXArchive.Input, file path: String, sheet name: String?, limits: XLSXLimits = XLSXLimits()) throws -> InputTable {
+        let stream = try XLSXSheetStream.open(input, file: path, sheet: name, limits: limits)
+        if let whole = stream.whole { return try xlsx(whole, file: path, named: name != nil) }
+        guard let head = stream.header else { throw empty(path, stream.sheetName) }
+        let problems = mergedHeader(stream.merged, head: head.number, file: path)
+        var header = head.cells.map { cleanHeader($0.text) }
+        // Trailing columns with neither a header nor any value are not columns.
+        while let last = header.last, last.isEmpty, !stream.filled.contains(header.count - 1) { header.removeLast() }
+        // The rows an import holds at once, by the columns: a sheet far wider than its data is refused.
+        let held = min(stream.rows.count, XLSXSheetStream.batchRows)
+        if held * header.count > limits.cells {
+            throw ExchangeError("\(path): \(stream.place.dropFirst(path.count + 2)) spans \(stream.rows.count) rows by \(header.count) columns (to column \(XLSXSheet.columnName(header.count - 1))), "
+                + "more than linkage holds at once (\(limits.cells) cells: \(XLSXSheetStream.batchRows) rows of a batch by the columns); delete the columns that are not data, or split the sheet into several files")
         }
-        var problems: [ImportProblem] = []
-        for range in sheet.merged where range.firstRow <= head.number && range.lastRow >= head.number {
-            problems.append(ImportProblem(file: path, line: head.number, column: XLSXSheet.columnName(range.firstColumn), field: nil,
+        var table = InputTable(file: path, format: .xlsx, encoding: nil, headerLine: head.number, header: header,
+                               blankRows: stream.blankRows, source: .xlsx(stream, problems: problems))
+        table.sheetName = name == nil ? nil : stream.sheetName
+        return table
+    }
+
+    static func empty(_ path: String, _ sheet: String) -> ExchangeError {
+        ExchangeError("\(path): the worksheet '\(MessageText.quoted(sheet))' is empty; it needs a header row naming the columns and one row per record")
+    }
+
+    /// A problem for each merged range that covers the header row.
+    static func mergedHeader(_ merged: [XLSXSheet.Range], head: Int, file path: String) -> [ImportProblem] {
+        merged.filter { $0.firstRow <= head && $0.lastRow >= head }.map { range in
+            ImportProblem(file: path, line: head, column: XLSXSheet.columnName(range.firstColumn), field: nil,
                 message: "header cells \(range) are merged",
-                hint: "unmerge them and give each column its own header, one row high (a two-row or grouped header cannot be read)"))
+                hint: "unmerge them and give each column its own header, one row high (a two-row or grouped header cannot be read)")
         }
+    }
+
+    /// A sheet read whole (its rows out of order): its rows held.
+    static func xlsx(_ sheet: XLSXSheet, file path: String, named: Bool) throws -> InputTable {
+        guard let head = sheet.rows.first else {
+            throw empty(path, sheet.name)
+        }
+        let problems = mergedHeader(sheet.merged, head: head.number, file: path)
         let width = (sheet.rows.flatMap { $0.cells.keys }.max() ?? -1) + 1
         var header = (0..<width).map { head.cells[$0].map { cleanHeader($0.text) } ?? "" }
         // Trailing columns with neither a header nor any value are not columns.
@@ -172,7 +213,7 @@ public struct InputTable: Sendable {
         }
         var table = InputTable(file: path, format: .xlsx, encoding: nil, headerLine: head.number, header: header,
                                blankRows: sheet.blankRows, source: .rows(Array(rows), problems: problems))
-        table.sheetName = name == nil ? nil : sheet.name
+        table.sheetName = named ? sheet.name : nil
         return table
     }
 

@@ -3,7 +3,6 @@ import LinkageModel
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
-import ZIPFoundation
 
 /// A cell as a spreadsheet (or a Lua table) gives it.
 public enum CellValue: Sendable, Equatable {
@@ -82,9 +81,12 @@ public struct XLSXSheet: Sendable {
 
     /// "B12" → (row 12, column 1): one to three letters and a row number without leading zeros,
     /// within Excel's bounds; anything else is nil.
-    static func parseReference(_ ref: String) -> (row: Int, column: Int)? {
+    static func parseReference(_ ref: String) -> (row: Int, column: Int)? { parseReference(ref.utf8) }
+
+    /// The same, from the reference's UTF-8 bytes (as a sheet's XML holds them).
+    static func parseReference<S: Sequence>(_ bytes: S) -> (row: Int, column: Int)? where S.Element == UInt8 {
         var column = 0, letters = 0, row = 0, digits = 0
-        for u in ref.utf8 {
+        for u in bytes {
             switch u {
             case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"):
                 guard digits == 0, letters < 3 else { return nil }
@@ -119,38 +121,18 @@ public enum XLSXReader {
 
     /// `sheet` names the worksheet to read; nil reads the first.
     public static func read(_ data: Data, file: String, sheet wanted: String? = nil, limits: XLSXLimits = XLSXLimits()) throws -> XLSXSheet {
-        var archive = try XLSXArchive(data: data, file: file, limits: limits)
-        guard let workbook = try archive.read("xl/workbook.xml") else {
-            throw ExchangeError("\(file) is a ZIP archive but not an XLSX workbook (no xl/workbook.xml)")
+        try read(XLSXSheetStream.workbook(.data(data), file: file, sheet: wanted, limits: limits), limits: limits)
+    }
+
+    /// The opened workbook's sheet, read whole: every non-blank row held, within `limits.cells`.
+    static func read(_ w: XLSXSheetStream.Workbook, limits: XLSXLimits) throws -> XLSXSheet {
+        let file = w.archive.file, sheetPlace = w.sheet.place.dropFirst(file.count + 2)
+        var raw: [XLSXSheet.Row] = []
+        let handler = try XLSXSheetStream.scan(w.archive, w.sheet, cellLimit: limits.cells) { number, cells in
+            raw.append(XLSXSheet.Row(number: number, cells: SheetRowHandler.dictionary(cells)))
         }
-        let sheets = try XMLElements(workbook, names: ["sheet"], part: "xl/workbook.xml", file: file)
-        guard let firstSheet = sheets.first else { throw ExchangeError("\(file) has no worksheet") }
-        var first = firstSheet
-        if let wanted {
-            guard let named = sheets.first(where: { $0.attributes["name"] == wanted }) else {
-                let names = sheets.map { "'\(MessageText.quoted($0.attributes["name"] ?? "?"))'" }.joined(separator: ", ")
-                throw ExchangeError("\(file) has no sheet '\(MessageText.quoted(wanted))'; its sheets are \(names) — give one of them with --sheet (sheet = in Lua), as Excel shows it on the tab")
-            }
-            first = named
-        }
-        let sheetName = first.attributes["name"] ?? "Sheet1"
-        var sheetPath = "xl/worksheets/sheet1.xml"
-        if let rid = first.attributes["r:id"] ?? first.attributes.first(where: { $0.key.hasSuffix(":id") })?.value,
-           let rels = try archive.read("xl/_rels/workbook.xml.rels"),
-           let target = try XMLElements(rels, names: ["Relationship"], part: "xl/_rels/workbook.xml.rels", file: file)
-               .first(where: { $0.attributes["Id"] == rid })?.attributes["Target"] {
-            sheetPath = target.hasPrefix("/") ? String(target.dropFirst()) : "xl/" + target
-        }
-        let sheetPlace = "the sheet '\(MessageText.quoted(sheetName))' (\(MessageText.quoted(sheetPath)))"
-        guard let sheetData = try archive.read(sheetPath) else {
-            throw ExchangeError("\(file): \(sheetPlace) is missing from the archive; \(XLSXArchive.damagedHint)")
-        }
-        let shared = try archive.read("xl/sharedStrings.xml").map {
-            try SharedStrings.parse($0, file: file, limit: limits.cells)
-        } ?? []
-        let dateStyles = try archive.read("xl/styles.xml").map { try DateStyles.parse($0, file: file) } ?? []
-        let parsed = try SheetParser.parse(sheetData, shared: shared, dateStyles: dateStyles,
-                                           place: "\(file): \(sheetPlace)", cellLimit: limits.cells)
+        let parsed = (rows: raw, merged: handler.merged)
+        let sheetName = w.sheet.name
         var rows = parsed.rows.filter { !$0.cells.values.allSatisfy(\.isEmpty) }.sorted { $0.number < $1.number }
         let width = (rows.lazy.compactMap { $0.cells.keys.max() }.max() ?? -1) + 1
         if rows.count * width > limits.cells {
@@ -295,137 +277,6 @@ public enum XLSXReader {
                 }
             }
             return result
-        }
-    }
-
-    /// The rows and merged ranges of a worksheet.
-    enum SheetParser {
-        static func parse(_ data: Data, shared: [String], dateStyles: Set<Int>, place: String,
-                          cellLimit: Int) throws -> (rows: [XLSXSheet.Row], merged: [XLSXSheet.Range]) {
-            final class Delegate: XMLHandler {
-                let shared: [String]
-                let dateStyles: Set<Int>
-                let cellLimit: Int
-                var rows: [XLSXSheet.Row] = []
-                var merged: [XLSXSheet.Range] = []
-                var seenRows = Set<Int>()
-                var cellCount = 0
-                var rowNumber = 0
-                var cells: [Int: CellValue] = [:]
-                var column = -1
-                var type = "n"
-                var style = 0
-                var value = ""
-                var inValue = false
-                var inInline = false
-                var phonetic = 0
-                init(shared: [String], dateStyles: Set<Int>, cellLimit: Int) {
-                    self.shared = shared; self.dateStyles = dateStyles; self.cellLimit = cellLimit
-                }
-
-                var cellName: String { "cell \(XLSXSheet.columnName(column))\(rowNumber)" }
-
-                override func start(_ parser: XMLParser, _ name: String, _ a: [String: String]) {
-                    switch name {
-                    case "row":
-                        if let r = a["r"] {
-                            guard let n = Int(r), (1...XLSXSheet.maximumRows).contains(n) else {
-                                return fail(parser, "the row number '\(MessageText.quoted(r))' is not one from 1 to \(XLSXSheet.maximumRows), as rows in Excel are")
-                            }
-                            rowNumber = n
-                        } else {
-                            guard rowNumber < XLSXSheet.maximumRows else {
-                                return fail(parser, "the sheet has more than the \(XLSXSheet.maximumRows) rows Excel allows")
-                            }
-                            rowNumber += 1
-                        }
-                        guard seenRows.insert(rowNumber).inserted else { return fail(parser, "row \(rowNumber) appears twice") }
-                        cells = [:]
-                        column = -1
-                    case "c":
-                        if let r = a["r"] {
-                            guard let ref = XLSXSheet.parseReference(r) else {
-                                return fail(parser, "'\(MessageText.quoted(r))' in row \(rowNumber) is not a cell reference (A1 to XFD\(XLSXSheet.maximumRows))")
-                            }
-                            guard ref.row == rowNumber else {
-                                return fail(parser, "cell \(r) is written inside row \(rowNumber)")
-                            }
-                            column = ref.column
-                        } else {
-                            guard column + 1 < XLSXSheet.maximumColumns else {
-                                return fail(parser, "row \(rowNumber) has more than the \(XLSXSheet.maximumColumns) columns Excel allows")
-                            }
-                            column += 1
-                        }
-                        type = a["t"] ?? "n"
-                        style = a["s"].flatMap(Int.init) ?? 0
-                        value = ""
-                    case "v": inValue = true
-                    case "is": inInline = true
-                    case "rPh": phonetic += 1
-                    case "t": if inInline && phonetic == 0 { inValue = true }
-                    case "mergeCell":
-                        let ref = a["ref"] ?? ""
-                        let parts = ref.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
-                        guard parts.count <= 2, let lo = XLSXSheet.parseReference(parts[0]),
-                              let hi = XLSXSheet.parseReference(parts[parts.count - 1]) else {
-                            return fail(parser, "the merged range '\(MessageText.quoted(ref))' is not a range of cells such as A2:C2")
-                        }
-                        guard lo.row <= hi.row, lo.column <= hi.column else {
-                            return fail(parser, "the merged range \(ref) is written backwards (its first cell is below or right of its last)")
-                        }
-                        merged.append(.init(firstRow: lo.row, firstColumn: lo.column, lastRow: hi.row, lastColumn: hi.column))
-                    default: break
-                    }
-                }
-
-                override func end(_ parser: XMLParser, _ name: String) {
-                    switch name {
-                    case "v", "t": inValue = false
-                    case "is": inInline = false
-                    case "rPh": phonetic -= 1
-                    case "c":
-                        guard let cell = cell(parser) else { return }
-                        // Empty cells (formatting only) are not kept: they would widen the table for nothing.
-                        if case .empty = cell { cells[column] = nil; return }
-                        cells[column] = cell
-                        cellCount += 1
-                        if cellCount > cellLimit {
-                            fail(parser, "the sheet has more than the \(cellLimit) cells linkage reads from one sheet; split it into several files")
-                        }
-                    case "row": rows.append(XLSXSheet.Row(number: rowNumber, cells: cells))
-                    default: break
-                    }
-                }
-
-                override func characters(_ string: String) { if inValue { value += string } }
-
-                func cell(_ parser: XMLParser) -> CellValue? {
-                    switch type {
-                    case "s":
-                        guard let i = Int(value), shared.indices.contains(i) else {
-                            fail(parser, "\(cellName) refers to shared string '\(MessageText.quoted(value))', but the workbook has \(shared.count) (numbered from 0)")
-                            return nil
-                        }
-                        return .text(shared[i])
-                    case "inlineStr", "str": return value.isEmpty ? .empty : .text(value)
-                    case "b": return .boolean(value == "1")
-                    case "e": return .text(value)
-                    case "d": return .text(String(value.prefix(10)))
-                    default:
-                        guard let d = Double(value) else { return value.isEmpty ? .empty : .text(value) }
-                        guard d.isFinite else {
-                            fail(parser, "\(cellName) holds '\(MessageText.quoted(value))', which is not a number a spreadsheet writes")
-                            return nil
-                        }
-                        if dateStyles.contains(style), let date = XLSXReader.date(fromSerial: d) { return .text(date) }
-                        return .number(d)
-                    }
-                }
-            }
-            let d = Delegate(shared: shared, dateStyles: dateStyles, cellLimit: cellLimit)
-            try d.run(data, place: place)
-            return (d.rows, d.merged)
         }
     }
 
