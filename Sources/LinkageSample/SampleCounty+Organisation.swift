@@ -45,7 +45,7 @@ extension SampleCounty {
         }
         let p = plan.unitPrefix
         func named(_ template: String) -> String { SampleUnits.name(template, prefix: p, county: plan) }
-        for body in ["{C}委", "{C}政府", "{C}人大常委会", "{C}政协"] { try add(named(body), "four_bodies", weight: 3) }
+        for body in SampleUnits.fourBodies { try add(named(body), "four_bodies", weight: 3) }
         for (a, area) in areas.enumerated() where area.township { try add(area.name + "人民政府", "township", area: a) }
         for (a, area) in areas.enumerated() where !area.township { try add(area.name + "办事处", "subdistrict", area: a) }
         for t in SampleUnits.departments.prefix(plan.departments) { try add(named(t.name), "department", weight: t.weight, staff: t.staff) }

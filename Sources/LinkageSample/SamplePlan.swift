@@ -195,6 +195,7 @@ struct SamplePlan {
         let gansu = SamplePlaces.gansuCounties
         var usedStems = Set(gansu.map(\.short))
         var usedNames = Set(gansu.map(\.name))
+        var usedUnitNames = Set(gansu.flatMap { SampleUnits.countyUnitNames(name: $0.name, short: $0.short) })
         let others = SamplePlaces.provinces.filter { $0.code != "62" }
         let gansuCount = nationOrder ? gansu.count : min(n, gansu.count)
         let madeUp = max(0, n - gansuCount)
@@ -207,14 +208,17 @@ struct SamplePlan {
                 let k = j % perPrefecture
                 let kind = k == 0 ? "区" : (rng.chance(0.1) ? "市" : "县")
                 var stem: String
+                var unitNames: [String]
                 repeat {
                     stem = String(rng.pick(SamplePlaces.firstChars)) + String(rng.pick(SamplePlaces.lastChars))
                     if usedStems.contains(stem) {
                         stem = String(rng.pick(SamplePlaces.firstChars)) + stem
                     }
-                } while usedStems.contains(stem) || usedNames.contains(stem + kind)
+                    unitNames = SampleUnits.countyUnitNames(name: stem + kind, short: stem)
+                } while usedStems.contains(stem) || usedNames.contains(stem + kind) || unitNames.contains(where: usedUnitNames.contains)
                 usedStems.insert(stem)
                 usedNames.insert(stem + kind)
+                usedUnitNames.formUnion(unitNames)
                 let suffix = k == 0 ? 2 : (kind == "市" && k < 19 ? 80 + k : 20 + k)
                 let code = province.code + pad2(prefecture) + pad2(suffix)
                 list.append(SamplePlaces.County(code: code, name: stem + kind, short: stem, prefecture: ""))

@@ -116,10 +116,26 @@ enum SampleUnits {
         "甘肃省农村信用社联合社", "甘肃省烟草专卖局", "甘肃省监狱管理局", "甘肃省中医院", "甘肃省人民医院",
     ]
 
+    /// The four leading bodies (四大班子).
+    static let fourBodies = ["{C}委", "{C}政府", "{C}人大常委会", "{C}政协"]
+
     static func name(_ template: String, prefix: String, county: SampleCountyPlan) -> String {
+        name(template, prefix: prefix, name: county.name, short: county.short)
+    }
+
+    static func name(_ template: String, prefix: String, name: String, short: String) -> String {
         template.replacingOccurrences(of: "{C}", with: prefix)
-            .replacingOccurrences(of: "{N}", with: county.name)
-            .replacingOccurrences(of: "{S}", with: county.short)
+            .replacingOccurrences(of: "{N}", with: name)
+            .replacingOccurrences(of: "{S}", with: short)
+    }
+
+    /// Every name the templates can give a county's units in a sample of several counties. Names
+    /// of two counties can meet (团红湖县委 is 红湖县's 团{C}委 and 团红湖县's {C}委), so the plan
+    /// picks county names whose unit names no earlier county has.
+    static func countyUnitNames(name county: String, short: String) -> [String] {
+        let templates = fourBodies + departments.map(\.name) + massOrgs.map(\.name) + [armedForces.name] + garrisons
+            + stationed.map(\.name) + enterprises + volunteers
+        return templates.map { name($0, prefix: county, name: county, short: short) }
     }
 
     /// The head's title, read from how a unit's name ends.

@@ -391,6 +391,25 @@ final class SampleScaleTests: XCTestCase {
         XCTAssertEqual(plan.counties.reduce(0) { $0 + $1.villages }, 128_000, accuracy: 100)
     }
 
+    /// 10,000,000 households once failed after an hour: 红湖县's 团{C}委 and 团红湖县's {C}委 are
+    /// both 团红湖县委. The plan alone shows it, without generating the register.
+    func testNoTwoCountiesOfALargeSampleGiveTheirUnitsOneName() {
+        for scale in [SampleScale.households(10_000_000), .nation] {
+            let plan = SamplePlan.make(scale, seed: SampleOptions(scale: scale).seed)
+            XCTAssertGreaterThan(plan.counties.count, 1_000)
+            var seen: [String: String] = [:]
+            var clashes: [String] = []
+            for county in plan.counties {
+                for name in SampleUnits.countyUnitNames(name: county.name, short: county.short) {
+                    if let other = seen.updateValue(county.name, forKey: name), other != county.name {
+                        clashes.append("\(name): \(other) and \(county.name)")
+                    }
+                }
+            }
+            XCTAssertEqual(clashes, [], "\(scale)")
+        }
+    }
+
     func testSeveralCountiesMeetEveryRuleAsTheyAreWritten() throws {
         let f = try SampleRegisterFixture(SampleOptions(scale: .households(20_000), seed: 7, linked: .full, checked: true))
         XCTAssertEqual(f.report.counties, 3)
