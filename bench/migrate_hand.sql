@@ -1,7 +1,8 @@
--- Schema step 7 ("7-excluded-categories") by hand in the sqlite3 CLI: the peer of the migration
--- linkage runs when it opens a register of version 6 (bench/migrate.sh). The same work — a rule
--- table, cadre copied into a table without its CHECK on `excluded`, its indexes, a full foreign key
--- check — without linkage's triggers (the audit triggers are recreated for every table by linkage).
+-- Schema steps 7 ("7-excluded-categories") and 8 ("8-activity-title-index") by hand in the sqlite3
+-- CLI: the peer of the migration linkage runs when it opens a register of version 6
+-- (bench/migrate.sh). The same work — a rule table, cadre copied into a table without its CHECK on
+-- `excluded`, its indexes, the household index of activity rebuilt, a full foreign key check —
+-- without linkage's triggers (the audit triggers are recreated for every table by linkage).
 PRAGMA foreign_keys = OFF;
 BEGIN IMMEDIATE;
 CREATE TABLE excluded_category (
@@ -42,5 +43,7 @@ CREATE INDEX idx_cadre_unit_id ON cadre (unit_id);
 CREATE INDEX idx_cadre_role ON cadre (role);
 CREATE INDEX idx_cadre_name ON cadre (name);
 CREATE INDEX idx_cadre_excluded ON cadre (excluded) WHERE excluded IS NOT NULL;
+DROP INDEX idx_activity_household_id;
+CREATE INDEX idx_activity_household_id ON activity (household_id, date, action, title) WHERE household_id IS NOT NULL;
 SELECT count(*) AS foreign_key_problems FROM pragma_foreign_key_check;
 COMMIT;

@@ -19,6 +19,8 @@ import GRDB
 ///   of units and cadres, dated like the other rules.
 /// - `7-excluded-categories` (``createExcludedCategories(_:)``): the categories of staff who do not
 ///   link (教师、医务人员、企业职工、机关工勤人员) as dated rules, and `cadre.excluded` a reference to them.
+/// - `8-activity-title-index` (``createActivityIndex(_:)``): the household index of activity holds
+///   the action and title too, so the six actions' check reads no table row.
 public enum Schema {
     public static let migrations: [Migration] = [
         Migration("1-register", apply: createRegister),
@@ -28,12 +30,13 @@ public enum Schema {
         Migration("5-dated-rules", apply: createDatedRules),
         Migration("6-assessment", apply: createAssessment),
         Migration("7-excluded-categories", apply: createExcludedCategories),
+        Migration("8-activity-title-index", apply: createActivityIndex),
     ]
 
     public static var currentVersion: Int { migrations.count }
 
     /// The tables each step creates, in creation order.
-    public static let tablesByStep: [[String]] = [registerTables, ruleTables, auditTables, auditChainTables, datedRuleTables, assessmentTables, excludedCategoryTables]
+    public static let tablesByStep: [[String]] = [registerTables, ruleTables, auditTables, auditChainTables, datedRuleTables, assessmentTables, excludedCategoryTables, activityIndexTables]
 
     /// Every table of a current register, in creation order (GRDB's own `grdb_migrations` aside).
     public static var tables: [String] { tablesByStep.flatMap { $0 } }

@@ -164,7 +164,7 @@ final class ExcludedCategoryTests: XCTestCase {
         try old.close()
 
         try g.reopen()
-        XCTAssertEqual(try g.register.schemaVersion(), 7)
+        XCTAssertEqual(try g.register.schemaVersion(), Schema.currentVersion)
         try g.register.queue.read { db in
             XCTAssertEqual(try Row.fetchAll(db, sql: "SELECT id, name, role, excluded FROM cadre ORDER BY id").map { "\($0)" },
                            ["[id:1 name:\"张伟\" role:\"department_other\" excluded:NULL]", "[id:2 name:\"刘芳\" role:NULL excluded:\"teacher\"]"])

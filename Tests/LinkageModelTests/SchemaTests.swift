@@ -101,17 +101,17 @@ final class SchemaTests: XCTestCase {
 
     func testNewRegisterIsAtTheCurrentVersionWithItsApplicationIDAndWAL() throws {
         let f = try SchemaFixture()
-        XCTAssertEqual(Schema.currentVersion, 7)
+        XCTAssertEqual(Schema.currentVersion, 8)
         XCTAssertEqual(Schema.migrations.map(\.id), ["1-register", "2-rules", "3-audit", "4-audit-chain", "5-dated-rules", "6-assessment",
-                                                     "7-excluded-categories"])
-        XCTAssertEqual(try f.register.schemaVersion(), 7)
+                                                     "7-excluded-categories", "8-activity-title-index"])
+        XCTAssertEqual(try f.register.schemaVersion(), 8)
         try f.register.queue.read { db in
             XCTAssertEqual(try Int32.fetchOne(db, sql: "PRAGMA application_id"), Register.applicationID)
             XCTAssertEqual(try String.fetchOne(db, sql: "PRAGMA journal_mode"), "wal")
             XCTAssertEqual(try Int.fetchOne(db, sql: "PRAGMA foreign_keys"), 1)
         }
         try f.reopen()
-        XCTAssertEqual(try f.register.schemaVersion(), 7, "reopening a current register changes nothing")
+        XCTAssertEqual(try f.register.schemaVersion(), 8, "reopening a current register changes nothing")
     }
 
     func testEveryTableIsStrictAndKeyedByIntegerID() throws {
