@@ -52,6 +52,20 @@ final class QueryAPITests: RegisterTestCase {
         XCTAssertEqual(try run("return households:where{ township = '太京镇' }:count() > 0"), [.boolean(true)])
     }
 
+    /// A misspelt name in a list, or after `ne`, would as quietly match nothing (or everything).
+    func testAnUnknownPlaceNameInAListOrAfterNeIsAnErrorToo() throws {
+        for code in ["return households:where{ township = { '太金镇', '太京镇' } }:count()",
+                     "return households:where{ township = { not_in = { '太京镇', '太金镇' } } }:count()",
+                     "return households:where{ township = { ne = '太金镇' } }:count()",
+                     "return households:where{ township = { ne = '太金镇' } }:update{ members = 1 }"] {
+            XCTAssertThrowsError(try run(code), code) { error in
+                XCTAssertTrue("\(error)".contains("'太金镇': there is no area of that name in the register; did you mean '太京镇'?"), "\(code): \(error)")
+            }
+        }
+        XCTAssertEqual(try run("return households:where{ township = { '太京镇', '大城街道' } }:count()"), [11])
+        XCTAssertEqual(try run("return households:where{ township = { ne = '太京镇' } }:count() == households:count() - 8"), [.boolean(true)])
+    }
+
     func testFiltersGoThroughRelations() throws {
         XCTAssertEqual(try run("return households:where{ township = '太京镇' }:count()"), [8])
         XCTAssertEqual(try run("return households:where{ ['village.name'] = '烟铺村' }:count()"), [4])

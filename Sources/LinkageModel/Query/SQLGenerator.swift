@@ -368,18 +368,31 @@ public struct PlaceName: Sendable, Equatable {
 
 extension SQLGenerator {
     /// The names a query compares places with: a relation compared with text that is not a code
-    /// (`village = "窝驼村"`), or a name reached through relations (`township = "太京镇"`).
+    /// (`village = "窝驼村"`), or a name reached through relations (`township = "太京镇"`), in
+    /// `eq`, `ne` and every text of an `in` or `not_in` list: a misspelt name there would as
+    /// silently match nothing (or, negated, everything).
     public func placeNames() throws -> [PlaceName] {
         var g = self
         var names: [PlaceName] = []
         for p in query.predicates {
-            guard case .compare(let path, .eq, .text(let text)) = p else { continue }
+            let path: String, texts: [String]
+            switch p {
+            case .compare(let at, .eq, .text(let text)), .compare(let at, .ne, .text(let text)):
+                path = at; texts = [text]
+            case .among(let at, let values, _):
+                path = at; texts = values.compactMap { if case .text(let t) = $0 { t } else { nil } }
+            default:
+                continue
+            }
+            guard !texts.isEmpty else { continue }
             let field = try g.resolve(path)
-            if let target = field.target, !text.allSatisfy(\.isNumber), let column = Catalog.table(target.table).nameColumn {
-                names.append(PlaceName(table: target.table, column: column, value: text, path: path))
-            } else if field.target == nil, field.table != query.entity.table, let column = field.column?.name,
-                      column == Catalog.table(field.table).nameColumn {
-                names.append(PlaceName(table: field.table, column: column, value: text, path: path))
+            for text in texts {
+                if let target = field.target, !text.allSatisfy(\.isNumber), let column = Catalog.table(target.table).nameColumn {
+                    names.append(PlaceName(table: target.table, column: column, value: text, path: path))
+                } else if field.target == nil, field.table != query.entity.table, let column = field.column?.name,
+                          column == Catalog.table(field.table).nameColumn {
+                    names.append(PlaceName(table: field.table, column: column, value: text, path: path))
+                }
             }
         }
         return names
